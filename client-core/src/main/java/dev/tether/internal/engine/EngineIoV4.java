@@ -1,0 +1,216 @@
+package dev.tether.internal.engine;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import dev.tether.internal.loop.Cancellable;
+import dev.tether.internal.util.Utf8;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import okio.ByteString;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Engine.IO protocol v4 (socket.io 3.x and 4.x servers): payloads joined by the record separator
+ * 0x1E, binary as {@code b} + base64 on polling, the server pings and the client answers.
+ */
+public final class EngineIoV4 implements EngineProtocol {
+  public static final EngineIoV4 INSTANCE = new EngineIoV4();
+
+  static final byte SEPARATOR = 0x1e;
+  private static final Charset UTF_8 = Charset.forName("UTF-8");
+
+  private EngineIoV4() {
+  }
+
+  @Override public String version() {
+    return "4";
+  }
+
+  @Override public byte[] encodePayload(List<EnginePacket> packets) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < packets.size(); i++) {
+      if (i > 0) out.write(SEPARATOR);
+      EnginePacket packet = packets.get(i);
+      byte[] binary = packet.binary();
+      if (binary != null) {
+        out.write('b');
+        Utf8.encode(ByteString.of(binary).base64(), out);
+      } else {
+        out.write(packet.type().code());
+        String text = packet.text();
+        if (text != null) Utf8.encode(text, out);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Override public long framedSize(EnginePacket packet, boolean first) {
+    long separator = first ? 0 : 1;
+    byte[] binary = packet.binary();
+    if (binary != null) return separator + 1 + 4L * ((binary.length + 2) / 3);
+    String text = packet.text();
+    return separator + 1 + (text == null ? 0 : Utf8.size(text));
+  }
+
+  @Override public List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException {
+    List<EnginePacket> packets = new ArrayList<>();
+    int start = 0;
+    // Splitting on the byte is safe: 0x1E never occurs inside a multi-byte UTF-8 sequence.
+    for (int i = 0; i <= body.length; i++) {
+      if (i == body.length || body[i] == SEPARATOR) {
+        packets.add(decodePacket(new String(body, start, i - start, UTF_8)));
+        start = i + 1;
+      }
+    }
+    return packets;
+  }
+
+  /** Decodes one packet as it appears in a polling payload or a WebSocket text frame. */
+  public EnginePacket decodePacket(String encoded) throws MalformedPacketException {
+    if (encoded.isEmpty()) throw new MalformedPacketException("empty packet");
+    char first = encoded.charAt(0);
+    if (first == 'b') {
+      ByteString decoded = ByteString.decodeBase64(encoded.substring(1));
+      if (decoded == null) throw new MalformedPacketException("invalid base64 in binary packet");
+      return EnginePacket.binary(decoded.toByteArray());
+    }
+    EnginePacket.Type type = EnginePacket.Type.fromCode(first);
+    if (type == null) {
+      throw new MalformedPacketException("unknown packet type '" + printable(first) + "'");
+    }
+    if (encoded.length() == 1) {
+      switch (type) {
+        case PING: return EnginePacket.PING;
+        case PONG: return EnginePacket.PONG;
+        case CLOSE: return EnginePacket.CLOSE;
+        case NOOP: return EnginePacket.NOOP;
+        case UPGRADE: return EnginePacket.UPGRADE;
+        default: return EnginePacket.of(type, null);
+      }
+    }
+    return EnginePacket.of(type, encoded.substring(1));
+  }
+
+  @Override public Handshake decodeHandshake(EnginePacket open) throws MalformedPacketException {
+    String text = open.text();
+    if (open.type() != EnginePacket.Type.OPEN || text == null) {
+      throw new MalformedPacketException("expected an open packet, got " + open);
+    }
+    JsonObject json;
+    try {
+      JsonElement element = JsonParser.parseString(text);
+      if (!element.isJsonObject()) throw new MalformedPacketException("handshake is not a JSON object");
+      json = element.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new MalformedPacketException("handshake is not valid JSON");
+    }
+    String sid = string(json, "sid");
+    if (sid == null || sid.isEmpty()) throw new MalformedPacketException("handshake has no sid");
+    List<String> upgrades = new ArrayList<>();
+    JsonElement upgradesJson = json.get("upgrades");
+    if (upgradesJson != null && !upgradesJson.isJsonNull()) {
+      if (!upgradesJson.isJsonArray()) throw new MalformedPacketException("handshake upgrades is not an array");
+      for (JsonElement upgrade : (JsonArray) upgradesJson) {
+        if (isString(upgrade)) upgrades.add(upgrade.getAsString());
+      }
+    }
+    long pingInterval = positive(json, "pingInterval", null);
+    long pingTimeout = positive(json, "pingTimeout", null);
+    // Servers before engine.io 6 sent no maxPayload; they accept any size.
+    long maxPayload = positive(json, "maxPayload", Long.MAX_VALUE);
+    return new Handshake(sid, upgrades, pingInterval, pingTimeout, maxPayload);
+  }
+
+  @Override public Heartbeat newHeartbeat(Heartbeat.Host host) {
+    return new ServerPingHeartbeat(host);
+  }
+
+  private static @Nullable String string(JsonObject json, String name) {
+    JsonElement value = json.get(name);
+    return isString(value) ? value.getAsString() : null;
+  }
+
+  private static boolean isString(@Nullable JsonElement value) {
+    return value != null && value.isJsonPrimitive() && ((JsonPrimitive) value).isString();
+  }
+
+  private static long positive(JsonObject json, String name, @Nullable Long fallback)
+      throws MalformedPacketException {
+    JsonElement value = json.get(name);
+    if (value == null || value.isJsonNull()) {
+      if (fallback != null) return fallback;
+      throw new MalformedPacketException("handshake has no " + name);
+    }
+    if (!value.isJsonPrimitive() || !((JsonPrimitive) value).isNumber()) {
+      throw new MalformedPacketException("handshake " + name + " is not a number");
+    }
+    double number = value.getAsDouble();
+    if (!(number > 0) || number > Long.MAX_VALUE || number != Math.floor(number)) {
+      throw new MalformedPacketException("handshake " + name + " is not a positive integer");
+    }
+    return (long) number;
+  }
+
+  private static String printable(char c) {
+    return c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c);
+  }
+
+  /**
+   * v4 heartbeat: the server pings every {@code pingInterval}; the client answers at once and treats
+   * the session as dead when no ping came for {@code pingInterval + pingTimeout}. Only pings re-arm
+   * the deadline, as in the reference client.
+   */
+  static final class ServerPingHeartbeat implements Heartbeat {
+    private final Host host;
+    private long timeoutMillis;
+    private long deadlineNanos;
+    private Cancellable timer = Cancellable.NONE;
+    private boolean running;
+
+    ServerPingHeartbeat(Host host) {
+      this.host = host;
+    }
+
+    @Override public void start(Handshake handshake) {
+      timeoutMillis = handshake.pingIntervalMillis() + handshake.pingTimeoutMillis();
+      running = true;
+      arm();
+    }
+
+    @Override public void onPing(EnginePacket ping) {
+      if (!running) return;
+      host.send(EnginePacket.PONG);
+      arm();
+    }
+
+    @Override public void onPong(EnginePacket pong) {
+      // v4 servers never send a plain pong; "3probe" belongs to the upgrade, not to us.
+    }
+
+    @Override public boolean isExpired() {
+      return running && host.nanoTime() - deadlineNanos > 0;
+    }
+
+    @Override public void stop() {
+      running = false;
+      timer.cancel();
+    }
+
+    private void arm() {
+      timer.cancel();
+      deadlineNanos = host.nanoTime() + timeoutMillis * 1_000_000L;
+      timer = host.schedule(() -> {
+        if (running) {
+          running = false;
+          host.onHeartbeatTimeout();
+        }
+      }, timeoutMillis);
+    }
+  }
+}

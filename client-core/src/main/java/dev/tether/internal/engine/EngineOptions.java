@@ -1,0 +1,119 @@
+package dev.tether.internal.engine;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+
+/**
+ * How to reach one Engine.IO server: the endpoint (scheme, host, port, path, user query), extra
+ * headers, the protocol version and the timeouts. Immutable; build with {@link #builder(HttpUrl)}.
+ */
+public final class EngineOptions {
+  /** Query parameters the protocol owns; a user query may not set them. */
+  static final Set<String> RESERVED_QUERY = new HashSet<>(Arrays.asList("EIO", "transport", "sid", "t"));
+
+  private final HttpUrl endpoint;
+  private final Headers extraHeaders;
+  private final EngineProtocol protocol;
+  private final long handshakeTimeoutMillis;
+  private final long closeTimeoutMillis;
+
+  private EngineOptions(Builder builder) {
+    this.endpoint = builder.endpoint;
+    this.extraHeaders = builder.extraHeaders;
+    this.protocol = builder.protocol;
+    this.handshakeTimeoutMillis = builder.handshakeTimeoutMillis;
+    this.closeTimeoutMillis = builder.closeTimeoutMillis;
+  }
+
+  /**
+   * @param url the server, e.g. {@code http://localhost:3000} or {@code wss://example.com}. Its path
+   *     is ignored (for Socket.IO it names the namespace); its query is sent on every request.
+   */
+  public static Builder builder(HttpUrl url) {
+    return new Builder(url);
+  }
+
+  /** Scheme, host, port, the Engine.IO path (with a trailing slash) and the user query. */
+  public HttpUrl endpoint() {
+    return endpoint;
+  }
+
+  public Headers extraHeaders() {
+    return extraHeaders;
+  }
+
+  public EngineProtocol protocol() {
+    return protocol;
+  }
+
+  public long handshakeTimeoutMillis() {
+    return handshakeTimeoutMillis;
+  }
+
+  /** How long a graceful close may wait for buffered packets to drain before it gives up. */
+  public long closeTimeoutMillis() {
+    return closeTimeoutMillis;
+  }
+
+  public static final class Builder {
+    private final HttpUrl url;
+    private HttpUrl endpoint;
+    private String path = "/socket.io/";
+    private Headers extraHeaders = Headers.of();
+    private EngineProtocol protocol = EngineIoV4.INSTANCE;
+    private long handshakeTimeoutMillis = 20_000;
+    private long closeTimeoutMillis = 5_000;
+
+    Builder(HttpUrl url) {
+      this.url = url;
+      this.endpoint = url;
+    }
+
+    /** The Engine.IO path, default {@code /socket.io/}. A trailing slash is added when missing. */
+    public Builder path(String path) {
+      if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/': " + path);
+      this.path = path.endsWith("/") ? path : path + "/";
+      return this;
+    }
+
+    public Builder extraHeaders(Headers headers) {
+      this.extraHeaders = headers;
+      return this;
+    }
+
+    public Builder protocol(EngineProtocol protocol) {
+      this.protocol = protocol;
+      return this;
+    }
+
+    public Builder handshakeTimeout(long timeout, TimeUnit unit) {
+      this.handshakeTimeoutMillis = positiveMillis("handshakeTimeout", timeout, unit);
+      return this;
+    }
+
+    public Builder closeTimeout(long timeout, TimeUnit unit) {
+      this.closeTimeoutMillis = positiveMillis("closeTimeout", timeout, unit);
+      return this;
+    }
+
+    public EngineOptions build() {
+      for (String name : url.queryParameterNames()) {
+        if (RESERVED_QUERY.contains(name)) {
+          throw new IllegalArgumentException("query parameter '" + name + "' is reserved by Engine.IO");
+        }
+      }
+      endpoint = url.newBuilder().encodedPath(path).fragment(null).build();
+      return new EngineOptions(this);
+    }
+
+    private static long positiveMillis(String name, long value, TimeUnit unit) {
+      long millis = unit.toMillis(value);
+      if (value <= 0 || millis <= 0) throw new IllegalArgumentException(name + " must be at least 1 ms");
+      return millis;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.tether.internal.engine;
+
+import java.util.List;
+
+/**
+ * Everything that differs between Engine.IO protocol versions: the {@code EIO} query value, the
+ * polling payload framing, the handshake fields and the heartbeat direction. The connection logic
+ * in {@link EngineSocket} and the transports are written against this interface only.
+ *
+ * <p>Implementations are stateless and thread-safe: decoding runs on I/O threads.
+ */
+public interface EngineProtocol {
+  /** The value of the {@code EIO} query parameter. */
+  String version();
+
+  /** Encodes packets as one HTTP long-polling body. */
+  byte[] encodePayload(List<EnginePacket> packets);
+
+  /**
+   * The number of bytes {@code packet} adds to a polling payload, separator included when it is not
+   * the {@code first} packet. Batches are cut so their sum stays within the server's {@code maxPayload}.
+   */
+  long framedSize(EnginePacket packet, boolean first);
+
+  /** Decodes an HTTP long-polling body. */
+  List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException;
+
+  /** Reads the handshake fields from an open packet. */
+  Handshake decodeHandshake(EnginePacket open) throws MalformedPacketException;
+
+  Heartbeat newHeartbeat(Heartbeat.Host host);
+}

@@ -1,0 +1,221 @@
+package dev.tether.internal.engine;
+
+import dev.tether.TransportException;
+import dev.tether.internal.loop.SerialExecutor;
+import dev.tether.internal.util.Redact;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * HTTP long-polling: a GET that the server holds until it has packets, and a POST for outgoing
+ * packets. At most one of each is in flight (a second concurrent GET or POST makes the server
+ * destroy the session). Responses are read and decoded on OkHttp's threads; the loop only sees
+ * decoded packets.
+ */
+final class PollingTransport implements Transport {
+  private static final Logger logger = Logger.getLogger(PollingTransport.class.getName());
+  private static final MediaType TEXT_PLAIN = MediaType.get("text/plain;charset=UTF-8");
+  /** Upper bound for one response body; a server batching more than this is misbehaving. */
+  static final long MAX_RESPONSE_BYTES = 64L * 1024 * 1024;
+  private static final long MAX_ERROR_BODY_BYTES = 4096;
+  private static final Charset UTF_8 = Charset.forName("UTF-8");
+
+  private final EngineOptions options;
+  private final EngineProtocol protocol;
+  private final HttpClientProvider clients;
+  private final SerialExecutor loop;
+  private final Callback callback;
+  private final String redactedEndpoint;
+
+  private OkHttpClient client;
+  private @Nullable String sid;
+  private @Nullable Call pollCall;
+  private @Nullable Call postCall;
+  private boolean receiving = true;
+  private boolean closed;
+  private long requestCount;
+
+  PollingTransport(EngineOptions options, HttpClientProvider clients, SerialExecutor loop, Callback callback) {
+    this.options = options;
+    this.protocol = options.protocol();
+    this.clients = clients;
+    this.loop = loop;
+    this.callback = callback;
+    this.client = clients.client(options.handshakeTimeoutMillis());
+    this.redactedEndpoint = Redact.url(options.endpoint());
+  }
+
+  @Override public String name() {
+    return "polling";
+  }
+
+  @Override public void open() {
+    loop.checkInLoop();
+    poll();
+  }
+
+  @Override public void attach(Handshake handshake) {
+    loop.checkInLoop();
+    sid = handshake.sid();
+    // A held GET returns at least every pingInterval; allow for the ping timeout on top.
+    client = clients.client(handshake.pingIntervalMillis() + handshake.pingTimeoutMillis());
+  }
+
+  @Override public boolean isWritable() {
+    return sid != null && postCall == null && !closed;
+  }
+
+  @Override public void send(List<EnginePacket> packets) {
+    loop.checkInLoop();
+    if (!isWritable()) throw new IllegalStateException("polling transport is not writable");
+    Request request = requestBuilder()
+        .post(RequestBody.create(protocol.encodePayload(packets), TEXT_PLAIN))
+        .build();
+    final Call call = client.newCall(request);
+    postCall = call;
+    call.enqueue(new Exchange(call, false));
+  }
+
+  @Override public void stopReceiving() {
+    receiving = false;
+  }
+
+  @Override public void close() {
+    if (closed) return;
+    closed = true;
+    if (pollCall != null) pollCall.cancel();
+    if (postCall != null) postCall.cancel();
+    pollCall = null;
+    postCall = null;
+  }
+
+  private void poll() {
+    final Call call = client.newCall(requestBuilder().get().build());
+    pollCall = call;
+    call.enqueue(new Exchange(call, true));
+  }
+
+  private Request.Builder requestBuilder() {
+    HttpUrl.Builder url = options.endpoint().newBuilder()
+        .setQueryParameter("EIO", protocol.version())
+        .setQueryParameter("transport", "polling")
+        .setQueryParameter("t", cacheBuster());
+    if (sid != null) url.setQueryParameter("sid", sid);
+    return new Request.Builder().url(url.build()).headers(options.extraHeaders());
+  }
+
+  /** Unique per request, so no cache or proxy ever answers a poll with a stored response. */
+  private String cacheBuster() {
+    return Long.toString(System.currentTimeMillis(), 36) + Long.toString(requestCount++, 36);
+  }
+
+  private void onPollResult(Call call, @Nullable List<EnginePacket> packets, @Nullable TransportException error) {
+    if (closed || call != pollCall) return;
+    pollCall = null;
+    if (error != null) {
+      callback.onError(error);
+      return;
+    }
+    callback.onPackets(packets);
+    if (!closed && receiving && sid != null && pollCall == null) poll();
+  }
+
+  private void onPostResult(Call call, @Nullable TransportException error) {
+    if (closed || call != postCall) return;
+    postCall = null;
+    if (error != null) {
+      callback.onError(error);
+    } else {
+      callback.onDrain();
+    }
+  }
+
+  /** Reads one response on an OkHttp thread and hands the outcome to the loop. */
+  private final class Exchange implements okhttp3.Callback {
+    private final Call call;
+    private final boolean isPoll;
+    private final String what; // computed on the loop: sid is loop-owned
+
+    Exchange(Call call, boolean isPoll) {
+      this.call = call;
+      this.isPoll = isPoll;
+      this.what = (isPoll ? (sid == null ? "handshake" : "poll") : "post") + " to " + redactedEndpoint;
+    }
+
+    private String what() {
+      return what;
+    }
+
+    @Override public void onFailure(Call call, IOException e) {
+      if (call.isCanceled()) {
+        deliver(null, null);
+        return;
+      }
+      logger.log(Level.FINE, "{0} failed: {1}", new Object[] {what(), e});
+      deliver(null, HttpFailures.fromIOException(what(), e));
+    }
+
+    @Override public void onResponse(Call call, Response response) {
+      List<EnginePacket> packets = null;
+      TransportException error = null;
+      try (ResponseBody body = response.body()) {
+        if (response.code() != 200) {
+          error = HttpFailures.fromStatus(what(), response.code(), 
+              new String(readBounded(body, MAX_ERROR_BODY_BYTES, true), UTF_8));
+        } else if (isPoll) {
+          packets = protocol.decodePayload(readBounded(body, MAX_RESPONSE_BYTES, false));
+        }
+      } catch (MalformedPacketException e) {
+        error = new TransportException(TransportException.Kind.PROTOCOL_ERROR,
+            what() + ": invalid Engine.IO payload: " + e.getMessage());
+      } catch (IOException e) {
+        error = call.isCanceled() ? null : HttpFailures.fromIOException(what(), e);
+      }
+      deliver(packets, error);
+    }
+
+    private void deliver(@Nullable List<EnginePacket> packets, @Nullable TransportException error) {
+      loop.execute(() -> {
+        if (packets == null && error == null) {
+          // cancelled: only reachable after close(), which already forgot this call
+          if (isPoll && call == pollCall) pollCall = null;
+          if (!isPoll && call == postCall) postCall = null;
+          return;
+        }
+        if (isPoll) {
+          onPollResult(call, packets, error);
+        } else {
+          onPostResult(call, error);
+        }
+      });
+    }
+  }
+
+  /** Reads at most {@code limit} bytes; a longer body is an error, or for error bodies truncated. */
+  private static byte[] readBounded(@Nullable ResponseBody body, long limit, boolean truncate)
+      throws IOException {
+    if (body == null) return new byte[0];
+    BufferedSource source = body.source();
+    Buffer buffer = new Buffer();
+    while (buffer.size() <= limit) {
+      if (source.read(buffer, 8192) == -1) return buffer.readByteArray();
+    }
+    if (truncate) return buffer.readByteArray(limit);
+    throw new TransportException(TransportException.Kind.PROTOCOL_ERROR,
+        "response body exceeds " + limit + " bytes");
+  }
+}

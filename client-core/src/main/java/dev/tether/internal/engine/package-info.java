@@ -1,0 +1,5 @@
+/** Implementation details of Tether. Not API: may change in any release. */
+@NullMarked
+package dev.tether.internal.engine;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,111 @@
+package dev.tether.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.tether.DisconnectReason;
+import dev.tether.TransportException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records what an {@link EngineSocket} reports, in order, so tests can await each event with a
+ * deadline instead of sleeping. Thread-safe.
+ */
+final class EngineRecorder implements EngineSocket.Listener {
+  static final long TIMEOUT_SECONDS = 10;
+
+  /** One recorded callback. */
+  static final class Event {
+    final String kind;
+    final @Nullable Object value;
+    final @Nullable TransportException error;
+
+    Event(String kind, @Nullable Object value, @Nullable TransportException error) {
+      this.kind = kind;
+      this.value = value;
+      this.error = error;
+    }
+
+    @Override public String toString() {
+      return kind + (value != null ? " " + value : "") + (error != null ? " " + error : "");
+    }
+  }
+
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+  @Override public void onOpen(Handshake handshake) {
+    events.add(new Event("open", handshake, null));
+  }
+
+  @Override public void onMessage(EnginePacket message) {
+    events.add(new Event("message", message, null));
+  }
+
+  @Override public void onOpenFailed(TransportException error) {
+    events.add(new Event("openFailed", null, error));
+  }
+
+  @Override public void onClose(DisconnectReason reason, @Nullable TransportException cause) {
+    events.add(new Event("close", reason, cause));
+  }
+
+  Event next() {
+    try {
+      Event event = events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (event == null) fail("no engine event within " + TIMEOUT_SECONDS + " s");
+      return event;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  Handshake awaitOpen() {
+    Event event = next();
+    assertThat(event.kind).as("event %s", event).isEqualTo("open");
+    return (Handshake) event.value;
+  }
+
+  /** The text of the next message, which must be a text message. */
+  String awaitText() {
+    EnginePacket packet = awaitMessage();
+    assertThat(packet.isBinary()).as("binary %s", packet).isFalse();
+    return packet.text();
+  }
+
+  EnginePacket awaitMessage() {
+    Event event = next();
+    assertThat(event.kind).as("event %s", event).isEqualTo("message");
+    return (EnginePacket) event.value;
+  }
+
+  TransportException awaitOpenFailed() {
+    Event event = next();
+    assertThat(event.kind).as("event %s", event).isEqualTo("openFailed");
+    return event.error;
+  }
+
+  Event awaitClose() {
+    Event event = next();
+    assertThat(event.kind).as("event %s", event).isEqualTo("close");
+    return event;
+  }
+
+  /** Skips messages until the close event. */
+  Event awaitCloseSkippingMessages() {
+    while (true) {
+      Event event = next();
+      if (!event.kind.equals("message")) {
+        assertThat(event.kind).as("event %s", event).isEqualTo("close");
+        return event;
+      }
+    }
+  }
+
+  void assertNoMoreEvents() {
+    assertThat(events).isEmpty();
+  }
+}

@@ -35,6 +35,9 @@ public final class EngineSocket {
     /** A message packet, text or binary. */
     void onMessage(EnginePacket message);
 
+    /** The server's heartbeat arrived (and was answered): the session is alive. */
+    void onPing();
+
     /** The handshake failed; the socket is closed. */
     void onOpenFailed(TransportException error);
 
@@ -179,6 +182,7 @@ public final class EngineSocket {
           break;
         case PING:
           heartbeat.onPing(packet);
+          listener.onPing();
           break;
         case PONG:
           heartbeat.onPong(packet);
@@ -283,7 +287,8 @@ public final class EngineSocket {
     @Override public void send(EnginePacket packet) {
       if (state != State.OPEN && state != State.CLOSING) return;
       if (closePacketQueued) return; // nothing may follow the close packet
-      writeBuffer.add(packet);
+      // Ahead of queued data: a pong stuck behind a large backlog would let the server time us out.
+      writeBuffer.addFirst(packet);
       flush();
     }
 

@@ -126,8 +126,9 @@ final class PollingTransport implements Transport {
   private void onPollResult(Call call, @Nullable List<EnginePacket> packets, @Nullable TransportException error) {
     if (closed || call != pollCall) return;
     pollCall = null;
-    if (error != null) {
-      callback.onError(error);
+    if (error != null || packets == null) {
+      callback.onError(error != null ? error
+          : new TransportException(TransportException.Kind.PROTOCOL_ERROR, "poll returned no payload"));
       return;
     }
     callback.onPackets(packets);
@@ -161,10 +162,7 @@ final class PollingTransport implements Transport {
     }
 
     @Override public void onFailure(Call call, IOException e) {
-      if (call.isCanceled()) {
-        deliver(null, null);
-        return;
-      }
+      if (call.isCanceled()) return; // only close() cancels, and it already forgot the call
       logger.log(Level.FINE, "{0} failed: {1}", new Object[] {what(), e});
       deliver(null, HttpFailures.fromIOException(what(), e));
     }
@@ -174,7 +172,7 @@ final class PollingTransport implements Transport {
       TransportException error = null;
       try (ResponseBody body = response.body()) {
         if (response.code() != 200) {
-          error = HttpFailures.fromStatus(what(), response.code(), 
+          error = HttpFailures.fromStatus(what(), response.code(),
               new String(readBounded(body, MAX_ERROR_BODY_BYTES, true), UTF_8));
         } else if (isPoll) {
           packets = protocol.decodePayload(readBounded(body, MAX_RESPONSE_BYTES, false));
@@ -183,19 +181,15 @@ final class PollingTransport implements Transport {
         error = new TransportException(TransportException.Kind.PROTOCOL_ERROR,
             what() + ": invalid Engine.IO payload: " + e.getMessage());
       } catch (IOException e) {
-        error = call.isCanceled() ? null : HttpFailures.fromIOException(what(), e);
+        if (call.isCanceled()) return;
+        error = HttpFailures.fromIOException(what(), e);
       }
       deliver(packets, error);
     }
 
+    /** Hands the outcome to the loop: packets of a poll, nothing for a POST, or an error. */
     private void deliver(@Nullable List<EnginePacket> packets, @Nullable TransportException error) {
       loop.execute(() -> {
-        if (packets == null && error == null) {
-          // cancelled: only reachable after close(), which already forgot this call
-          if (isPoll && call == pollCall) pollCall = null;
-          if (!isPoll && call == postCall) postCall = null;
-          return;
-        }
         if (isPoll) {
           onPollResult(call, packets, error);
         } else {

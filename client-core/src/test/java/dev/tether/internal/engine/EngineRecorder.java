@@ -7,6 +7,7 @@ import dev.tether.DisconnectReason;
 import dev.tether.TransportException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,18 @@ final class EngineRecorder implements EngineSocket.Listener {
   }
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  /** Pings come every pingInterval; counted apart so they never interleave with awaited events. */
+  private final Semaphore pings = new Semaphore(0);
+
+  @Override public void onPing() {
+    pings.release();
+  }
+
+  /** Waits until {@code count} more heartbeats were received and answered. */
+  void awaitPings(int count) throws InterruptedException {
+    assertThat(pings.tryAcquire(count, TIMEOUT_SECONDS, TimeUnit.SECONDS))
+        .as("%s heartbeats within %s s", count, TIMEOUT_SECONDS).isTrue();
+  }
 
   @Override public void onOpen(Handshake handshake) {
     events.add(new Event("open", handshake, null));

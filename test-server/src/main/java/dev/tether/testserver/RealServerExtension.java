@@ -79,12 +79,11 @@ public final class RealServerExtension implements BeforeAllCallback, ParameterRe
     private record Key(Class<?> testClass) {}
 
     /**
-     * Store value that stops the server when the class context closes. Uses the (deprecated since
-     * 5.13) {@code CloseableResource} rather than relying on the store's {@code AutoCloseable}
-     * support, which can be switched off by configuration and does not exist before 5.13.
+     * Store value that stops the server when the class context closes. JUnit 5.13+ closes
+     * {@code AutoCloseable} store values; {@code CloseableResource} keeps older versions working.
      */
     @SuppressWarnings("deprecation")
-    private static final class Resource implements ExtensionContext.Store.CloseableResource {
+    private static final class Resource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final SocketIoServer server;
 
         Resource(String optionsJson) {

@@ -63,12 +63,16 @@ public final class TetherRuntime implements HttpClientProvider {
       builder = config.userClient.newBuilder();
       ownsConnectionPool = false;
     } else {
-      builder = new OkHttpClient.Builder().connectionPool(new ConnectionPool());
+      // Idle connections are dropped before Node's default keep-alive timeout (5 s) would drop them.
+      builder = new OkHttpClient.Builder().connectionPool(new ConnectionPool(5, 4, TimeUnit.SECONDS));
       ownsConnectionPool = true;
     }
     baseClient = builder
         .dispatcher(dispatcher)
         .pingInterval(0, TimeUnit.MILLISECONDS) // Engine.IO has its own heartbeat
+        // A silent retry could deliver a POST twice, or take a poll's packets from a second
+        // response while the first one's vanished. Failures surface; the session layer decides.
+        .retryOnConnectionFailure(false)
         .build();
   }
 

@@ -122,6 +122,11 @@ public final class EngineIoV4 implements EngineProtocol {
     }
     long pingInterval = positive(json, "pingInterval", null);
     long pingTimeout = positive(json, "pingTimeout", null);
+    // Timers and HTTP read timeouts are int milliseconds; a longer heartbeat is not a real server.
+    if (pingInterval + pingTimeout > Integer.MAX_VALUE) {
+      throw new MalformedPacketException("handshake pingInterval + pingTimeout exceeds "
+          + Integer.MAX_VALUE + " ms");
+    }
     // Servers before engine.io 6 sent no maxPayload; they accept any size.
     long maxPayload = positive(json, "maxPayload", Long.MAX_VALUE);
     return new Handshake(sid, upgrades, pingInterval, pingTimeout, maxPayload);
@@ -151,7 +156,7 @@ public final class EngineIoV4 implements EngineProtocol {
       throw new MalformedPacketException("handshake " + name + " is not a number");
     }
     double number = value.getAsDouble();
-    if (!(number > 0) || number > Long.MAX_VALUE || number != Math.floor(number)) {
+    if (!(number > 0) || number >= 0x1p62 || number != Math.floor(number)) {
       throw new MalformedPacketException("handshake " + name + " is not a positive integer");
     }
     return (long) number;

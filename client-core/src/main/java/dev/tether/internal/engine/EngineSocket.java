@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * carrying of packets from a {@link Transport}.
  *
  * <p>Lifecycle: {@code NEW → OPENING → OPEN → CLOSING → CLOSED}. Exactly one terminal callback is
- * delivered: {@link Listener#onOpenFailed} if the session never opened, otherwise
- * {@link Listener#onClose}.
+ * delivered: {@link Listener#onOpenFailed} if the handshake failed, otherwise {@link Listener#onClose}
+ * (also when the application closes the socket before the handshake completed).
  *
  * <p>Not thread-safe: every method must be called on the connection's {@link SerialExecutor}, and
  * every listener method is invoked on it.

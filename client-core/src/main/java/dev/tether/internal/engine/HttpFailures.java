@@ -22,18 +22,15 @@ final class HttpFailures {
   static TransportException fromStatus(String what, int status, String body) {
     Integer code = null;
     String message = null;
-    try {
-      JsonElement json = JsonParser.parseString(body);
-      if (json.isJsonObject()) {
-        JsonObject object = json.getAsJsonObject();
-        JsonElement codeJson = object.get("code");
-        JsonElement messageJson = object.get("message");
-        if (codeJson != null && codeJson.isJsonPrimitive() && codeJson.getAsJsonPrimitive().isNumber()) {
-          code = codeJson.getAsInt();
-        }
-        if (messageJson != null && messageJson.isJsonPrimitive()) message = messageJson.getAsString();
+    JsonObject object = parseObject(body);
+    if (object != null) {
+      JsonElement codeJson = object.get("code");
+      JsonElement messageJson = object.get("message");
+      if (codeJson != null && codeJson.isJsonPrimitive() && codeJson.getAsJsonPrimitive().isNumber()) {
+        code = codeJson.getAsInt();
       }
-    } catch (RuntimeException notJson) {
+      if (messageJson != null && messageJson.isJsonPrimitive()) message = messageJson.getAsString();
+    } else {
       // Proxies and some error paths answer with text or HTML; keep a short excerpt of it.
       String trimmed = body.trim();
       if (!trimmed.isEmpty()) message = trimmed.length() > 200 ? trimmed.substring(0, 200) + "…" : trimmed;
@@ -52,6 +49,15 @@ final class HttpFailures {
     }
     String text = what + " failed: HTTP " + status + (message != null ? " (" + message + ")" : "");
     return new TransportException(kind, text, status, message, null);
+  }
+
+  private static @Nullable JsonObject parseObject(String body) {
+    try {
+      JsonElement json = JsonParser.parseString(body);
+      return json.isJsonObject() ? json.getAsJsonObject() : null;
+    } catch (RuntimeException notJson) {
+      return null;
+    }
   }
 
   static TransportException fromIOException(String what, IOException e) {

@@ -56,6 +56,14 @@ public final class EngineEchoSample {
           System.out.println("< ping (answered)");
         }
 
+        @Override public void onUpgrade(String transport) {
+          System.out.println("upgraded to " + transport);
+        }
+
+        @Override public void onUpgradeFailed(TransportException error) {
+          System.out.println("upgrade failed, staying on polling: " + error.getMessage());
+        }
+
         @Override public void onOpenFailed(TransportException error) {
           System.out.println("could not connect: " + error.kind() + ": " + error.getMessage());
           closed.countDown();

@@ -71,6 +71,35 @@ public final class EngineIoV4 implements EngineProtocol {
     return packets;
   }
 
+  @Override public String encodeTextFrame(EnginePacket packet) {
+    if (packet.isBinary()) throw new IllegalArgumentException("binary packets go in binary frames");
+    String text = packet.text();
+    return text == null ? String.valueOf(packet.type().code())
+        : packet.type().code() + Utf8.replaceLoneSurrogates(text);
+  }
+
+  /** In v4 a binary frame is the raw message bytes, with no type prefix. */
+  @Override public ByteString encodeBinaryFrame(EnginePacket packet) {
+    byte[] binary = packet.binary();
+    if (binary == null) throw new IllegalArgumentException("not a binary packet: " + packet);
+    return ByteString.of(binary);
+  }
+
+  @Override public long frameSize(EnginePacket packet) {
+    byte[] binary = packet.binary();
+    if (binary != null) return binary.length;
+    String text = packet.text();
+    return 1 + (text == null ? 0 : Utf8.size(text));
+  }
+
+  @Override public EnginePacket decodeTextFrame(String text) throws MalformedPacketException {
+    return decodePacket(text);
+  }
+
+  @Override public EnginePacket decodeBinaryFrame(ByteString bytes) {
+    return EnginePacket.binary(bytes.toByteArray());
+  }
+
   /** Decodes one packet as it appears in a polling payload or a WebSocket text frame. */
   public EnginePacket decodePacket(String encoded) throws MalformedPacketException {
     if (encoded.isEmpty()) throw new MalformedPacketException("empty packet");

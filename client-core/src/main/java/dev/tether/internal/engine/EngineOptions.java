@@ -20,8 +20,18 @@ public final class EngineOptions {
   private final EngineProtocol protocol;
   private final long handshakeTimeoutMillis;
   private final long closeTimeoutMillis;
+  private final long upgradeTimeoutMillis;
+  private final boolean polling;
+  private final boolean websocket;
+  private final boolean upgrade;
+  private final boolean rememberUpgrade;
 
   private EngineOptions(Builder builder) {
+    this.upgradeTimeoutMillis = builder.upgradeTimeoutMillis;
+    this.polling = builder.polling;
+    this.websocket = builder.websocket;
+    this.upgrade = builder.upgrade;
+    this.rememberUpgrade = builder.rememberUpgrade;
     this.endpoint = builder.endpoint;
     this.extraHeaders = builder.extraHeaders;
     this.protocol = builder.protocol;
@@ -59,6 +69,31 @@ public final class EngineOptions {
     return closeTimeoutMillis;
   }
 
+  /** May the session run over long-polling? */
+  public boolean polling() {
+    return polling;
+  }
+
+  /** May the session run over WebSocket? */
+  public boolean websocket() {
+    return websocket;
+  }
+
+  /** Upgrade a polling session to WebSocket when the server offers it. */
+  public boolean upgrade() {
+    return upgrade;
+  }
+
+  /** Start on WebSocket directly when an earlier upgrade of this connection worked. */
+  public boolean rememberUpgrade() {
+    return rememberUpgrade;
+  }
+
+  /** How long the WebSocket probe and switch may take before the session stays on polling. */
+  public long upgradeTimeoutMillis() {
+    return upgradeTimeoutMillis;
+  }
+
   public static final class Builder {
     private final HttpUrl url;
     private HttpUrl endpoint;
@@ -67,6 +102,11 @@ public final class EngineOptions {
     private EngineProtocol protocol = EngineIoV4.INSTANCE;
     private long handshakeTimeoutMillis = 20_000;
     private long closeTimeoutMillis = 5_000;
+    private long upgradeTimeoutMillis = 10_000;
+    private boolean polling = true;
+    private boolean websocket = true;
+    private boolean upgrade = true;
+    private boolean rememberUpgrade;
 
     Builder(HttpUrl url) {
       this.url = url;
@@ -97,6 +137,29 @@ public final class EngineOptions {
 
     public Builder closeTimeout(long timeout, TimeUnit unit) {
       this.closeTimeoutMillis = positiveMillis("closeTimeout", timeout, unit);
+      return this;
+    }
+
+    /** Which transports the session may use; at least one. Default: both, polling first. */
+    public Builder transports(boolean polling, boolean websocket) {
+      if (!polling && !websocket) throw new IllegalArgumentException("no transport allowed");
+      this.polling = polling;
+      this.websocket = websocket;
+      return this;
+    }
+
+    public Builder upgrade(boolean upgrade) {
+      this.upgrade = upgrade;
+      return this;
+    }
+
+    public Builder rememberUpgrade(boolean rememberUpgrade) {
+      this.rememberUpgrade = rememberUpgrade;
+      return this;
+    }
+
+    public Builder upgradeTimeout(long timeout, TimeUnit unit) {
+      this.upgradeTimeoutMillis = positiveMillis("upgradeTimeout", timeout, unit);
       return this;
     }
 

@@ -25,6 +25,19 @@ public interface EngineProtocol {
   /** Decodes an HTTP long-polling body. */
   List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException;
 
+  /** The text of a WebSocket text frame carrying {@code packet} (never a binary message). */
+  String encodeTextFrame(EnginePacket packet);
+
+  /** The bytes of a WebSocket binary frame carrying a binary message. */
+  okio.ByteString encodeBinaryFrame(EnginePacket packet);
+
+  /** Size in bytes of the WebSocket frame payload that carries {@code packet}. */
+  long frameSize(EnginePacket packet);
+
+  EnginePacket decodeTextFrame(String text) throws MalformedPacketException;
+
+  EnginePacket decodeBinaryFrame(okio.ByteString bytes) throws MalformedPacketException;
+
   /** Reads the handshake fields from an open packet. */
   Handshake decodeHandshake(EnginePacket open) throws MalformedPacketException;
 

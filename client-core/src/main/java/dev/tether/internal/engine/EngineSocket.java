@@ -7,6 +7,7 @@ import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.util.Redact;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -15,12 +16,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One Engine.IO session: handshake, heartbeat, the write buffer with {@code maxPayload} batching,
- * and close in both directions. Protocol-version details come from {@link EngineProtocol}; the
- * carrying of packets from a {@link Transport}.
+ * the upgrade from long-polling to WebSocket, and close in both directions. Protocol-version details
+ * come from {@link EngineProtocol}; the carrying of packets from a {@link Transport}.
  *
  * <p>Lifecycle: {@code NEW → OPENING → OPEN → CLOSING → CLOSED}. Exactly one terminal callback is
  * delivered: {@link Listener#onOpenFailed} if the handshake failed, otherwise {@link Listener#onClose}
  * (also when the application closes the socket before the handshake completed).
+ *
+ * <p>Upgrade (PROTOCOL.md §2.7): once open on polling, a WebSocket probe is opened with the session
+ * id and sends {@code 2probe}; on {@code 3probe} the write buffer is frozen, polling is paused (the
+ * held GET comes back, its packets are processed), {@code 5} is sent on the WebSocket, which becomes
+ * the transport, and the buffer is flushed over it. Packets are neither lost nor reordered. If the
+ * probe fails or times out the session stays on polling and {@link Listener#onUpgradeFailed} says so.
  *
  * <p>Not thread-safe: every method must be called on the connection's {@link SerialExecutor}, and
  * every listener method is invoked on it.
@@ -38,6 +45,12 @@ public final class EngineSocket {
     /** The server's heartbeat arrived (and was answered): the session is alive. */
     void onPing();
 
+    /** The session now runs over {@code transport} (after an upgrade). */
+    void onUpgrade(String transport);
+
+    /** The WebSocket upgrade failed; the session carries on over polling. */
+    void onUpgradeFailed(TransportException error);
+
     /** The handshake failed; the socket is closed. */
     void onOpenFailed(TransportException error);
 
@@ -50,7 +63,8 @@ public final class EngineSocket {
   private final EngineOptions options;
   private final EngineProtocol protocol;
   private final SerialExecutor loop;
-  private final HttpClientProvider clients;
+  private final ConnectionHttp http;
+  private final TransportMemory memory;
   private final Listener listener;
   private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
   private final Heartbeat heartbeat;
@@ -62,12 +76,26 @@ public final class EngineSocket {
   private Cancellable handshakeTimer = Cancellable.NONE;
   private Cancellable closeTimer = Cancellable.NONE;
   private boolean closePacketQueued;
+  private boolean closePacketSent;
+  /** Opening on WebSocket only because an earlier upgrade worked: polling is the fallback. */
+  private boolean rememberedWebSocket;
+
+  private @Nullable WebSocketTransport probe;
+  private Cancellable probeTimer = Cancellable.NONE;
+  /** Between 3probe and the switch: nothing is flushed on any transport. */
+  private boolean upgrading;
 
   public EngineSocket(EngineOptions options, SerialExecutor loop, HttpClientProvider clients, Listener listener) {
+    this(options, loop, clients, new TransportMemory(), listener);
+  }
+
+  public EngineSocket(EngineOptions options, SerialExecutor loop, HttpClientProvider clients,
+      TransportMemory memory, Listener listener) {
     this.options = options;
     this.protocol = options.protocol();
     this.loop = loop;
-    this.clients = clients;
+    this.http = new ConnectionHttp(clients);
+    this.memory = memory;
     this.listener = listener;
     this.redactedEndpoint = Redact.url(options.endpoint());
     this.heartbeat = protocol.newHeartbeat(new HeartbeatHost());
@@ -82,6 +110,12 @@ public final class EngineSocket {
     return handshake;
   }
 
+  /** {@code "polling"} or {@code "websocket"}: what carries the session now; null before open. */
+  public @Nullable String transportName() {
+    Transport current = transport;
+    return current == null ? null : current.name();
+  }
+
   /** Starts the handshake. */
   public void open() {
     loop.checkInLoop();
@@ -89,28 +123,42 @@ public final class EngineSocket {
     state = State.OPENING;
     handshakeTimer = loop.schedule(this::onHandshakeTimeout, options.handshakeTimeoutMillis(),
         TimeUnit.MILLISECONDS);
-    Transport polling = new PollingTransport(options, clients, loop, new TransportCallback());
-    transport = polling;
-    logger.log(Level.FINE, "opening {0} over {1}", new Object[] {redactedEndpoint, polling.name()});
-    polling.open();
+    rememberedWebSocket = options.polling() && options.websocket() && options.rememberUpgrade()
+        && memory.websocketWorked();
+    startTransport(!options.polling() || rememberedWebSocket);
+  }
+
+  private void startTransport(boolean websocket) {
+    Transport next;
+    if (websocket) {
+      next = new WebSocketTransport(options, http, loop, null);
+    } else {
+      next = new PollingTransport(options, http, loop);
+    }
+    next.setCallback(new MainCallback(next));
+    transport = next;
+    logger.log(Level.FINE, "opening {0} over {1}", new Object[] {redactedEndpoint, next.name()});
+    next.open();
   }
 
   /**
    * Queues {@code packet} for the server and writes it as soon as the transport allows.
    *
    * @throws IllegalStateException if the session is not open.
-   * @throws TransportException of kind {@code PAYLOAD_TOO_LARGE} if the packet alone exceeds the
-   *     server's {@code maxPayload}; nothing is sent.
+   * @throws TransportException of kind {@code PAYLOAD_TOO_LARGE} if the packet alone exceeds what
+   *     the server accepts in one request or frame ({@code maxPayload}); nothing is sent.
    */
   public void send(EnginePacket packet) throws TransportException {
     loop.checkInLoop();
     if (state != State.OPEN) throw new IllegalStateException("cannot send while " + state);
     Handshake open = handshake;
-    if (open != null) {
-      long size = protocol.framedSize(packet, true);
-      if (size > open.maxPayload()) {
+    Transport current = transport;
+    if (open != null && current != null) {
+      long size = current.size(packet, true);
+      long max = current.maxPacketSize(open.maxPayload());
+      if (size > max) {
         throw new TransportException(TransportException.Kind.PAYLOAD_TOO_LARGE,
-            "packet of " + size + " bytes exceeds the server's maxPayload of " + open.maxPayload() + " bytes");
+            "packet of " + size + " bytes exceeds the " + max + " bytes the server accepts (maxPayload)");
       }
     }
     writeBuffer.add(packet);
@@ -122,15 +170,21 @@ public final class EngineSocket {
     return state == State.OPEN && !heartbeat.isExpired();
   }
 
+  /** True when a packet sent now would be written at once rather than wait in the buffer. */
+  public boolean isWritableNow() {
+    Transport current = transport;
+    return isAlive() && !upgrading && writeBuffer.isEmpty() && current != null && current.isWritable();
+  }
+
   /** Packets accepted by {@link #send} but not yet handed to the transport. */
   public int bufferedPackets() {
     return writeBuffer.size();
   }
 
   /**
-   * Closes the session gracefully: packets already queued are written first, then the close packet;
-   * the server is told, and {@link Listener#onClose} reports {@link DisconnectReason#IO_CLIENT_DISCONNECT}.
-   * Idempotent.
+   * Closes the session gracefully: packets already queued are written first; on polling the close
+   * packet follows, on WebSocket the socket is closed after them. {@link Listener#onClose} reports
+   * {@link DisconnectReason#IO_CLIENT_DISCONNECT}. Idempotent.
    */
   public void close() {
     loop.checkInLoop();
@@ -143,30 +197,45 @@ public final class EngineSocket {
         state = State.CLOSING;
         closeTimer = loop.schedule(() -> finish(DisconnectReason.IO_CLIENT_DISCONNECT, null),
             options.closeTimeoutMillis(), TimeUnit.MILLISECONDS);
-        writeBuffer.add(EnginePacket.CLOSE);
-        closePacketQueued = true;
+        abandonProbe();
+        if (transport instanceof PollingTransport) {
+          writeBuffer.add(EnginePacket.CLOSE);
+          closePacketQueued = true;
+        }
         flush();
+        maybeFinishClose();
         return;
       default:
         // CLOSING or CLOSED: already on its way.
     }
   }
 
-  private void flush() {
-    Transport current = transport;
-    Handshake open = handshake;
-    if (current == null || open == null || writeBuffer.isEmpty() || !current.isWritable()) return;
-    if (state != State.OPEN && state != State.CLOSING) return;
-    List<EnginePacket> batch = new ArrayList<>();
-    long size = 0;
-    while (!writeBuffer.isEmpty()) {
-      long packetSize = protocol.framedSize(writeBuffer.peek(), batch.isEmpty());
-      if (!batch.isEmpty() && size + packetSize > open.maxPayload()) break;
-      batch.add(writeBuffer.poll());
-      size += packetSize;
+  /** A WebSocket closes after the frames queued before it; polling waits for the close POST. */
+  private void maybeFinishClose() {
+    if (state != State.CLOSING || !writeBuffer.isEmpty()) return;
+    if (transport instanceof WebSocketTransport || closePacketQueued && closePacketSent) {
+      finish(DisconnectReason.IO_CLIENT_DISCONNECT, null);
     }
-    if (closePacketQueued && writeBuffer.isEmpty()) current.stopReceiving();
-    current.send(batch);
+  }
+
+  private void flush() {
+    Handshake open = handshake;
+    if (open == null || upgrading) return;
+    while (!writeBuffer.isEmpty() && (state == State.OPEN || state == State.CLOSING)) {
+      Transport current = transport;
+      if (current == null || !current.isWritable()) return;
+      long budget = current.batchBudget(open.maxPayload());
+      List<EnginePacket> batch = new ArrayList<>();
+      long size = 0;
+      while (!writeBuffer.isEmpty()) {
+        long packetSize = current.size(writeBuffer.peek(), batch.isEmpty());
+        if (!batch.isEmpty() && size + packetSize > budget) break;
+        batch.add(writeBuffer.poll());
+        size += packetSize;
+      }
+      if (closePacketQueued && writeBuffer.isEmpty()) current.stopReceiving();
+      current.send(batch);
+    }
   }
 
   private void onPackets(List<EnginePacket> packets) {
@@ -188,8 +257,7 @@ public final class EngineSocket {
           heartbeat.onPong(packet);
           break;
         case CLOSE:
-          finish(state == State.CLOSING ? DisconnectReason.IO_CLIENT_DISCONNECT : DisconnectReason.TRANSPORT_CLOSE,
-              null);
+          finish(DisconnectReason.TRANSPORT_CLOSE, null);
           return;
         case NOOP:
           break;
@@ -210,16 +278,83 @@ public final class EngineSocket {
           "invalid handshake from " + redactedEndpoint + ": " + e.getMessage()));
       return false;
     }
+    Transport current = transport;
+    if (current != null) current.attach(parsed);
     handshakeTimer.cancel();
     handshake = parsed;
     state = State.OPEN;
-    Transport current = transport;
-    if (current != null) current.attach(parsed);
     heartbeat.start(parsed);
-    logger.log(Level.FINE, "open {0}: {1}", new Object[] {redactedEndpoint, parsed});
+    logger.log(Level.FINE, "open {0} over {1}: {2}",
+        new Object[] {redactedEndpoint, current == null ? null : current.name(), parsed});
     listener.onOpen(parsed);
+    if (state != State.OPEN) return false;
+    if (current instanceof PollingTransport && options.websocket() && options.upgrade()
+        && parsed.upgrades().contains("websocket")) {
+      startProbe(parsed);
+    }
     flush();
     return state == State.OPEN;
+  }
+
+  private void startProbe(Handshake open) {
+    WebSocketTransport ws = new WebSocketTransport(options, http, loop, open.sid());
+    ws.setCallback(new ProbeCallback(ws));
+    probe = ws;
+    probeTimer = loop.schedule(() -> probeFailed(ws, new TransportException(TransportException.Kind.TIMEOUT,
+        "websocket upgrade to " + redactedEndpoint + " took longer than " + options.upgradeTimeoutMillis() + " ms")),
+        options.upgradeTimeoutMillis(), TimeUnit.MILLISECONDS);
+    logger.log(Level.FINE, "probing websocket upgrade of {0}", redactedEndpoint);
+    ws.open();
+  }
+
+  private void probeSucceeded(WebSocketTransport ws) {
+    if (ws != probe || state != State.OPEN) return;
+    upgrading = true;
+    Transport current = transport;
+    if (current != null) current.pause(() -> completeUpgrade(ws));
+  }
+
+  private void completeUpgrade(WebSocketTransport ws) {
+    if (ws != probe || (state != State.OPEN && state != State.CLOSING)) return;
+    probe = null;
+    probeTimer.cancel();
+    Transport old = transport;
+    Handshake open = handshake;
+    if (open != null) ws.attach(open);
+    ws.setCallback(new MainCallback(ws));
+    transport = ws;
+    if (old != null) old.close(); // never poll again with this sid
+    ws.send(Collections.singletonList(EnginePacket.UPGRADE));
+    upgrading = false;
+    memory.websocketWorked(true);
+    logger.log(Level.FINE, "upgraded {0} to websocket", redactedEndpoint);
+    listener.onUpgrade(ws.name());
+    flush();
+    maybeFinishClose();
+  }
+
+  private void probeFailed(WebSocketTransport ws, TransportException error) {
+    if (ws != probe) return;
+    abandonProbe();
+    memory.websocketWorked(false);
+    logger.log(Level.INFO, "websocket upgrade of {0} failed, staying on polling: {1}",
+        new Object[] {redactedEndpoint, error.getMessage()});
+    listener.onUpgradeFailed(error);
+    flush();
+  }
+
+  /** Drops a probe in progress and, if polling was paused for it, resumes polling. */
+  private void abandonProbe() {
+    WebSocketTransport ws = probe;
+    if (ws == null) return;
+    probe = null;
+    probeTimer.cancel();
+    ws.close();
+    if (upgrading) {
+      upgrading = false;
+      Transport current = transport;
+      if (current != null) current.resume();
+    }
   }
 
   private void onHandshakeTimeout() {
@@ -229,6 +364,17 @@ public final class EngineSocket {
   }
 
   private void fail(TransportException error) {
+    if (state == State.OPENING && rememberedWebSocket && handshake == null) {
+      // The WebSocket that worked last time does not now (a proxy, a changed network): poll instead.
+      rememberedWebSocket = false;
+      memory.websocketWorked(false);
+      Transport failed = transport;
+      if (failed != null) failed.close();
+      logger.log(Level.FINE, "remembered websocket failed for {0}; falling back to polling: {1}",
+          new Object[] {redactedEndpoint, error.getMessage()});
+      startTransport(false);
+      return;
+    }
     finish(DisconnectReason.TRANSPORT_ERROR, error);
   }
 
@@ -241,6 +387,7 @@ public final class EngineSocket {
     closeTimer.cancel();
     heartbeat.stop();
     writeBuffer.clear();
+    abandonProbe();
     Transport current = transport;
     if (current != null) current.close();
     if (previous == State.CLOSING) {
@@ -257,21 +404,77 @@ public final class EngineSocket {
     }
   }
 
-  private final class TransportCallback implements Transport.Callback {
+  /** Events of the session's current transport; events of a replaced transport are ignored. */
+  private final class MainCallback implements Transport.Callback {
+    private final Transport owner;
+
+    MainCallback(Transport owner) {
+      this.owner = owner;
+    }
+
+    private boolean current() {
+      return transport == owner && state != State.CLOSED;
+    }
+
+    @Override public void onOpen() {
+    }
+
     @Override public void onPackets(List<EnginePacket> packets) {
-      EngineSocket.this.onPackets(packets);
+      if (current()) EngineSocket.this.onPackets(packets);
     }
 
     @Override public void onDrain() {
-      if (state == State.CLOSING && closePacketQueued && writeBuffer.isEmpty()) {
-        finish(DisconnectReason.IO_CLIENT_DISCONNECT, null);
-        return;
-      }
+      if (!current()) return;
+      if (state == State.CLOSING && closePacketQueued && writeBuffer.isEmpty()) closePacketSent = true;
       flush();
+      maybeFinishClose();
     }
 
     @Override public void onError(TransportException error) {
-      fail(error);
+      if (current()) fail(error);
+    }
+
+    @Override public void onClosed() {
+      if (current()) finish(DisconnectReason.TRANSPORT_CLOSE, null);
+    }
+  }
+
+  /** Events of the WebSocket probe: expects exactly {@code 3probe}, then waits to be promoted. */
+  private final class ProbeCallback implements Transport.Callback {
+    private final WebSocketTransport owner;
+    private boolean answered;
+
+    ProbeCallback(WebSocketTransport owner) {
+      this.owner = owner;
+    }
+
+    @Override public void onOpen() {
+      if (owner != probe) return;
+      owner.send(Collections.singletonList(EnginePacket.of(EnginePacket.Type.PING, "probe")));
+    }
+
+    @Override public void onPackets(List<EnginePacket> packets) {
+      if (owner != probe) return;
+      EnginePacket packet = packets.get(0);
+      if (!answered && packet.type() == EnginePacket.Type.PONG && "probe".equals(packet.text())) {
+        answered = true;
+        probeSucceeded(owner);
+      } else {
+        probeFailed(owner, new TransportException(TransportException.Kind.PROTOCOL_ERROR,
+            "unexpected " + packet + " on the websocket probe"));
+      }
+    }
+
+    @Override public void onDrain() {
+    }
+
+    @Override public void onError(TransportException error) {
+      probeFailed(owner, error);
+    }
+
+    @Override public void onClosed() {
+      probeFailed(owner, new TransportException(TransportException.Kind.CONNECTION_LOST,
+          "server closed the websocket probe"));
     }
   }
 

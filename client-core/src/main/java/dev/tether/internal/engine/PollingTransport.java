@@ -36,9 +36,9 @@ final class PollingTransport implements Transport {
 
   private final EngineOptions options;
   private final EngineProtocol protocol;
-  private final HttpClientProvider clients;
+  private final ConnectionHttp http;
   private final SerialExecutor loop;
-  private final Callback callback;
+  private Callback callback = Transport.IGNORE;
   private final String redactedEndpoint;
 
   private OkHttpClient client;
@@ -47,20 +47,25 @@ final class PollingTransport implements Transport {
   private @Nullable Call postCall;
   private boolean receiving = true;
   private boolean closed;
+  private boolean paused;
+  private @Nullable Runnable onPaused;
   private long requestCount;
 
-  PollingTransport(EngineOptions options, HttpClientProvider clients, SerialExecutor loop, Callback callback) {
+  PollingTransport(EngineOptions options, ConnectionHttp http, SerialExecutor loop) {
     this.options = options;
     this.protocol = options.protocol();
-    this.clients = clients;
+    this.http = http;
     this.loop = loop;
-    this.callback = callback;
-    this.client = clients.client(options.handshakeTimeoutMillis());
+    this.client = http.client(options.handshakeTimeoutMillis());
     this.redactedEndpoint = Redact.url(options.endpoint());
   }
 
   @Override public String name() {
     return "polling";
+  }
+
+  @Override public void setCallback(Callback callback) {
+    this.callback = callback;
   }
 
   @Override public void open() {
@@ -72,11 +77,45 @@ final class PollingTransport implements Transport {
     loop.checkInLoop();
     sid = handshake.sid();
     // A held GET returns at least every pingInterval; allow for the ping timeout on top.
-    client = clients.client(handshake.pingIntervalMillis() + handshake.pingTimeoutMillis());
+    client = http.client(handshake.pingIntervalMillis() + handshake.pingTimeoutMillis());
   }
 
   @Override public boolean isWritable() {
-    return sid != null && postCall == null && !closed;
+    return sid != null && postCall == null && !closed && !paused;
+  }
+
+  @Override public long size(EnginePacket packet, boolean first) {
+    return protocol.framedSize(packet, first);
+  }
+
+  @Override public long batchBudget(long maxPayload) {
+    return maxPayload;
+  }
+
+  @Override public long maxPacketSize(long maxPayload) {
+    return maxPayload;
+  }
+
+  @Override public void pause(Runnable onPaused) {
+    loop.checkInLoop();
+    paused = true;
+    this.onPaused = onPaused;
+    checkPaused(); // the server answers a held GET with a noop once it has seen the probe
+  }
+
+  @Override public void resume() {
+    loop.checkInLoop();
+    paused = false;
+    onPaused = null;
+    if (!closed && receiving && sid != null && pollCall == null) poll();
+  }
+
+  private void checkPaused() {
+    Runnable action = onPaused;
+    if (paused && action != null && pollCall == null && postCall == null && !closed) {
+      onPaused = null;
+      action.run();
+    }
   }
 
   @Override public void send(List<EnginePacket> packets) {
@@ -132,7 +171,11 @@ final class PollingTransport implements Transport {
       return;
     }
     callback.onPackets(packets);
-    if (!closed && receiving && sid != null && pollCall == null) poll();
+    if (paused) {
+      checkPaused();
+    } else if (!closed && receiving && sid != null && pollCall == null) {
+      poll();
+    }
   }
 
   private void onPostResult(Call call, @Nullable TransportException error) {
@@ -142,6 +185,7 @@ final class PollingTransport implements Transport {
       callback.onError(error);
     } else {
       callback.onDrain();
+      checkPaused();
     }
   }
 

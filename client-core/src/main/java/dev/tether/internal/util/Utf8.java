@@ -101,4 +101,25 @@ public final class Utf8 {
     if (out == null) return json;
     return out.append(json, copied, length).toString();
   }
+
+  /**
+   * Replaces each unpaired surrogate with U+FFFD, what {@link #encode} writes for it. For APIs that
+   * encode text themselves (OkHttp's WebSocket writes a lone surrogate as {@code ?}). Returns
+   * {@code s} itself when it has none.
+   */
+  public static String replaceLoneSurrogates(String s) {
+    StringBuilder out = null;
+    int length = s.length();
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      if (out == null) out = new StringBuilder(s);
+      out.setCharAt(i, '\ufffd');
+    }
+    return out == null ? s : out.toString();
+  }
 }

@@ -36,7 +36,7 @@ class EnginePollingErrorsIntegrationTest {
 
   private EngineClient client(String url, String path) {
     return new EngineClient(runtime, EngineOptions.builder(HttpUrl.get(url)).path(path)
-        .handshakeTimeout(2, TimeUnit.SECONDS).build());
+        .transports(true, false).handshakeTimeout(2, TimeUnit.SECONDS).build());
   }
 
   @ParameterizedTest(name = "HTTP {0} on the handshake -> {1}")
@@ -58,7 +58,7 @@ class EnginePollingErrorsIntegrationTest {
       }
     };
     EngineClient client = new EngineClient(runtime,
-        EngineOptions.builder(HttpUrl.get(server.url())).protocol(version3).build()).open();
+        EngineOptions.builder(HttpUrl.get(server.url())).transports(true, false).protocol(version3).build()).open();
     TransportException error = client.events.awaitOpenFailed();
     assertThat(error.kind()).isEqualTo(Kind.BAD_REQUEST);
     assertThat(error.serverMessage()).isEqualTo("Unsupported protocol version");
@@ -144,6 +144,26 @@ class EnginePollingErrorsIntegrationTest {
 
     @Override public java.util.List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException {
       return delegate.decodePayload(body);
+    }
+
+    @Override public String encodeTextFrame(EnginePacket packet) {
+      return delegate.encodeTextFrame(packet);
+    }
+
+    @Override public okio.ByteString encodeBinaryFrame(EnginePacket packet) {
+      return delegate.encodeBinaryFrame(packet);
+    }
+
+    @Override public long frameSize(EnginePacket packet) {
+      return delegate.frameSize(packet);
+    }
+
+    @Override public EnginePacket decodeTextFrame(String text) throws MalformedPacketException {
+      return delegate.decodeTextFrame(text);
+    }
+
+    @Override public EnginePacket decodeBinaryFrame(okio.ByteString bytes) throws MalformedPacketException {
+      return delegate.decodeBinaryFrame(bytes);
     }
 
     @Override public Handshake decodeHandshake(EnginePacket open) throws MalformedPacketException {

@@ -42,7 +42,7 @@ class EnginePollingIntegrationTest {
   }
 
   private EngineClient client() {
-    return new EngineClient(runtime, EngineOptions.builder(HttpUrl.get(server.url())).build());
+    return new EngineClient(runtime, EngineOptions.builder(HttpUrl.get(server.url())).transports(true, false).build());
   }
 
   @Test void handshakeReportsTheServersSettings() {

@@ -39,8 +39,30 @@ final class EngineRecorder implements EngineSocket.Listener {
   /** Pings come every pingInterval; counted apart so they never interleave with awaited events. */
   private final Semaphore pings = new Semaphore(0);
 
+  /** Upgrade outcomes, kept apart from the ordered events: "websocket" or the failure. */
+  private final BlockingQueue<Object> upgrades = new LinkedBlockingQueue<>();
+
   @Override public void onPing() {
     pings.release();
+  }
+
+  @Override public void onUpgrade(String transport) {
+    upgrades.add(transport);
+  }
+
+  @Override public void onUpgradeFailed(TransportException error) {
+    upgrades.add(error);
+  }
+
+  /** The next upgrade outcome: the transport name, or the {@link TransportException}. */
+  Object awaitUpgradeOutcome() throws InterruptedException {
+    Object outcome = upgrades.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (outcome == null) fail("no upgrade outcome within " + TIMEOUT_SECONDS + " s");
+    return outcome;
+  }
+
+  boolean hasUpgradeOutcome() {
+    return !upgrades.isEmpty();
   }
 
   /** Waits until {@code count} more heartbeats were received and answered. */

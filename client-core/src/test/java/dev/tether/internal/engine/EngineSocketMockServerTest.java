@@ -83,7 +83,7 @@ class EngineSocketMockServerTest {
   // ---- 1. request shape ------------------------------------------------------------------------
 
   @Test void handshakeIsAGetToSocketIoPathWithEio4PollingAndACacheBusterButNoSid() throws Exception {
-    open(EngineOptions.builder(url("/?token=secret123")).extraHeaders(Headers.of("X-Test", "1")).build());
+    open(EngineOptions.builder(url("/?token=secret123")).extraHeaders(Headers.of("X-Test", "1")).transports(true, false).build());
 
     RecordedRequest handshake = engine.takeRequest();
     assertThat(handshake.getMethod()).isEqualTo("GET");
@@ -100,7 +100,7 @@ class EngineSocketMockServerTest {
 
   @Test void everyLaterRequestCarriesTheSidUserQueryExtraHeadersAndAFreshCacheBuster() throws Exception {
     openSession(EngineOptions.builder(url("/?token=secret123"))
-        .extraHeaders(Headers.of("X-Test", "1")).build());
+        .extraHeaders(Headers.of("X-Test", "1")).transports(true, false).build());
     send(EnginePacket.message("hi")); // the only POST in flight: answered ok at once
     engine.respondToPoll("6");        // first poll returns, the next one is held
 
@@ -277,7 +277,7 @@ class EngineSocketMockServerTest {
   // ---- 5./6. HTTP errors -----------------------------------------------------------------------
 
   @Test void aPollAnsweredSessionIdUnknownClosesWithTransportErrorSessionUnknown() throws Exception {
-    openSession(EngineOptions.builder(url("/?token=secret123")).build());
+    openSession(EngineOptions.builder(url("/?token=secret123")).transports(true, false).build());
     engine.respondToPoll(MockEngineServer.status(400, "{\"code\":1,\"message\":\"Session ID unknown\"}"));
 
     TransportException error = awaitTransportError();
@@ -535,7 +535,7 @@ class EngineSocketMockServerTest {
     gone.shutdown();
 
     long start = System.nanoTime();
-    open(EngineOptions.builder(deadUrl).build());
+    open(EngineOptions.builder(deadUrl).transports(true, false).build());
     TransportException error = recorder.awaitOpenFailed();
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
@@ -926,7 +926,7 @@ class EngineSocketMockServerTest {
   }
 
   private EngineOptions.Builder options() {
-    return EngineOptions.builder(url("/"));
+    return EngineOptions.builder(url("/")).transports(true, false);
   }
 
   private void open(EngineOptions options) {

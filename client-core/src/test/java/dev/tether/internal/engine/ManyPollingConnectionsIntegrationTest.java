@@ -31,7 +31,7 @@ class ManyPollingConnectionsIntegrationTest {
 
   @Test void fiveHundredConnectionsShareAFixedSetOfTetherThreads() {
     TetherRuntime runtime = TetherRuntime.create(new TetherRuntime.Config().loopThreads(4));
-    EngineOptions options = EngineOptions.builder(HttpUrl.get(server.url())).build();
+    EngineOptions options = EngineOptions.builder(HttpUrl.get(server.url())).transports(true, false).build();
 
     List<EngineClient> clients = new ArrayList<>();
     for (int i = 0; i < 10; i++) clients.add(new EngineClient(runtime, options).open());

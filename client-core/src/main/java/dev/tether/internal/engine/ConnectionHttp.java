@@ -1,0 +1,37 @@
+package dev.tether.internal.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+
+/**
+ * The HTTP side of one connection: its own cookie jar, and OkHttp clients derived from the shared
+ * ones so that every request and WebSocket of this connection uses that jar. Deriving a client
+ * shares the dispatcher, pool and TLS setup; it costs one small object.
+ *
+ * <p>Not thread-safe: used on the connection's event loop.
+ */
+final class ConnectionHttp {
+  private final HttpClientProvider shared;
+  private final ConnectionCookieJar cookies;
+  private final Map<Long, OkHttpClient> clients = new HashMap<>();
+
+  ConnectionHttp(HttpClientProvider shared) {
+    this.shared = shared;
+    this.cookies = new ConnectionCookieJar(shared.client(0).cookieJar());
+  }
+
+  OkHttpClient client(long readTimeoutMillis) {
+    Long key = readTimeoutMillis;
+    OkHttpClient client = clients.get(key);
+    if (client == null) {
+      client = shared.client(readTimeoutMillis).newBuilder().cookieJar(cookies).build();
+      clients.put(key, client);
+    }
+    return client;
+  }
+
+  ConnectionCookieJar cookies() {
+    return cookies;
+  }
+}

@@ -1,0 +1,275 @@
+package dev.tether.internal.engine;
+
+import dev.tether.TransportException;
+import dev.tether.TransportException.Kind;
+import dev.tether.internal.loop.Cancellable;
+import dev.tether.internal.loop.SerialExecutor;
+import dev.tether.internal.util.Redact;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.nio.charset.Charset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okio.Buffer;
+import okio.ByteString;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Engine.IO over one OkHttp WebSocket: one packet per frame, binary messages in binary frames.
+ *
+ * <p>Writes are real backpressure, not a fake drain: OkHttp queues frames and reports the queued
+ * bytes; the transport stops being writable above {@link #HIGH_WATER} bytes and reports the drain
+ * once the queue has fallen below it again. A server close (close frame or a dropped TCP connection)
+ * is noticed at once, not at the next missed heartbeat.
+ *
+ * <p>Every method is called on the connection's event loop; OkHttp's reader thread only decodes
+ * frames and hands them over.
+ */
+final class WebSocketTransport implements Transport {
+  private static final Logger logger = Logger.getLogger(WebSocketTransport.class.getName());
+  private static final Charset UTF_8 = Charset.forName("UTF-8");
+  /** Above this many queued bytes the transport reports itself busy. */
+  static final long HIGH_WATER = 256 * 1024;
+  /** OkHttp closes a WebSocket whose outgoing queue would exceed 16 MiB; stay clear of it. */
+  static final long MAX_FRAME = 16L * 1024 * 1024 - 1024;
+  private static final long DRAIN_CHECK_MILLIS = 2;
+  private static final int CLOSE_NORMAL = 1000;
+  static final int CLOSE_NO_STATUS = 1005;
+  static final int CLOSE_TOO_BIG = 1009;
+
+  private final EngineOptions options;
+  private final EngineProtocol protocol;
+  private final ConnectionHttp http;
+  private final SerialExecutor loop;
+  private final String redactedEndpoint;
+  private Callback callback = Transport.IGNORE;
+  private @Nullable String sid;
+  private @Nullable WebSocket webSocket;
+  private boolean opened;
+  private boolean closed;
+  private boolean drainPending;
+  private Cancellable drainCheck = Cancellable.NONE;
+
+  /**
+   * @param sid null to open a new session over WebSocket (the open packet arrives as the first
+   *     frame), or the session to probe and upgrade.
+   */
+  WebSocketTransport(EngineOptions options, ConnectionHttp http, SerialExecutor loop, @Nullable String sid) {
+    this.options = options;
+    this.protocol = options.protocol();
+    this.http = http;
+    this.loop = loop;
+    this.sid = sid;
+    this.redactedEndpoint = Redact.url(options.endpoint());
+  }
+
+  @Override public String name() {
+    return "websocket";
+  }
+
+  /** Routes later events elsewhere: a probe becomes the session's transport. */
+  @Override public void setCallback(Callback callback) {
+    this.callback = callback;
+  }
+
+  boolean isOpen() {
+    return opened && !closed;
+  }
+
+  @Override public void open() {
+    loop.checkInLoop();
+    HttpUrl.Builder url = options.endpoint().newBuilder()
+        .setQueryParameter("EIO", protocol.version())
+        .setQueryParameter("transport", "websocket");
+    if (sid != null) url.setQueryParameter("sid", sid);
+    Request request = new Request.Builder().url(url.build()).headers(options.extraHeaders()).build();
+    // After the upgrade OkHttp reads WebSocket frames without a timeout; the heartbeat watches them.
+    webSocket = http.client(options.handshakeTimeoutMillis()).newWebSocket(request, new Listener());
+  }
+
+  @Override public void attach(Handshake handshake) {
+    sid = handshake.sid();
+  }
+
+  @Override public boolean isWritable() {
+    WebSocket ws = webSocket;
+    return opened && !closed && ws != null && !drainPending && ws.queueSize() < HIGH_WATER;
+  }
+
+  @Override public long batchBudget(long maxPayload) {
+    WebSocket ws = webSocket;
+    return ws == null ? 0 : Math.max(0, HIGH_WATER - ws.queueSize());
+  }
+
+  @Override public long size(EnginePacket packet, boolean first) {
+    return protocol.frameSize(packet);
+  }
+
+  @Override public long maxPacketSize(long maxPayload) {
+    return Math.min(maxPayload, MAX_FRAME);
+  }
+
+  @Override public void send(List<EnginePacket> packets) {
+    loop.checkInLoop();
+    WebSocket ws = webSocket;
+    if (ws == null || !opened || closed) throw new IllegalStateException("websocket is not open");
+    for (EnginePacket packet : packets) {
+      boolean accepted = packet.isBinary()
+          ? ws.send(protocol.encodeBinaryFrame(packet))
+          : ws.send(protocol.encodeTextFrame(packet));
+      if (!accepted) {
+        // OkHttp refuses only when the socket is closing or its queue overflowed (and then closes it).
+        fail(new TransportException(Kind.CONNECTION_LOST, "websocket to " + redactedEndpoint + " refused a frame"));
+        return;
+      }
+    }
+    scheduleDrainCheck();
+  }
+
+  /** Reports the drain once OkHttp's queue has really emptied below the high-water mark. */
+  private void scheduleDrainCheck() {
+    if (closed || drainPending) return;
+    drainPending = true;
+    checkDrain();
+  }
+
+  private void checkDrain() {
+    if (closed) return;
+    WebSocket ws = webSocket;
+    if (ws != null && ws.queueSize() < HIGH_WATER) {
+      drainPending = false;
+      // Defer: the caller may still be in flush(), and onDrain flushes again.
+      loop.execute(() -> {
+        if (!closed && !drainPending) callback.onDrain();
+      });
+      return;
+    }
+    drainCheck = loop.schedule(this::checkDrain, DRAIN_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override public void stopReceiving() {
+    // Nothing to stop: frames arrive until the socket closes.
+  }
+
+  @Override public void pause(Runnable onPaused) {
+    onPaused.run(); // nothing is held open waiting for an answer
+  }
+
+  @Override public void resume() {
+  }
+
+  @Override public void close() {
+    if (closed) return;
+    closed = true;
+    drainCheck.cancel();
+    WebSocket ws = webSocket;
+    if (ws != null && !ws.close(CLOSE_NORMAL, null)) ws.cancel();
+  }
+
+  private void fail(TransportException error) {
+    if (closed) return;
+    close();
+    callback.onError(error);
+  }
+
+  private final class Listener extends WebSocketListener {
+    @Override public void onOpen(WebSocket ws, Response response) {
+      loop.execute(() -> {
+        if (closed) return;
+        opened = true;
+        callback.onOpen();
+      });
+    }
+
+    @Override public void onMessage(WebSocket ws, String text) {
+      EnginePacket packet;
+      try {
+        packet = protocol.decodeTextFrame(text);
+      } catch (MalformedPacketException e) {
+        TransportException error = new TransportException(Kind.PROTOCOL_ERROR,
+            "invalid Engine.IO frame from " + redactedEndpoint + ": " + e.getMessage());
+        loop.execute(() -> fail(error));
+        return;
+      }
+      deliver(packet);
+    }
+
+    @Override public void onMessage(WebSocket ws, ByteString bytes) {
+      try {
+        deliver(protocol.decodeBinaryFrame(bytes));
+      } catch (MalformedPacketException e) {
+        TransportException error = new TransportException(Kind.PROTOCOL_ERROR,
+            "invalid Engine.IO binary frame from " + redactedEndpoint + ": " + e.getMessage());
+        loop.execute(() -> fail(error));
+      }
+    }
+
+    private void deliver(EnginePacket packet) {
+      List<EnginePacket> packets = java.util.Collections.singletonList(packet);
+      loop.execute(() -> {
+        if (!closed) callback.onPackets(packets);
+      });
+    }
+
+    @Override public void onClosing(WebSocket ws, int code, String reason) {
+      ws.close(CLOSE_NORMAL, null);
+      loop.execute(() -> {
+        if (closed) return;
+        close();
+        if (code == CLOSE_TOO_BIG) {
+          callback.onError(new TransportException(Kind.PAYLOAD_TOO_LARGE,
+              "server closed the websocket: frame too large (1009)"));
+        } else if (code == CLOSE_NORMAL || code == CLOSE_NO_STATUS || code == 1001) {
+          callback.onClosed();
+        } else {
+          callback.onError(new TransportException(Kind.CONNECTION_LOST,
+              "server closed the websocket with code " + code + (reason.isEmpty() ? "" : " (" + reason + ")")));
+        }
+      });
+    }
+
+    @Override public void onFailure(WebSocket ws, Throwable t, @Nullable Response response) {
+      TransportException error = describe(t, response);
+      logger.log(Level.FINE, "websocket to {0} failed: {1}", new Object[] {redactedEndpoint, error.getMessage()});
+      loop.execute(() -> fail(error));
+    }
+
+    private TransportException describe(Throwable t, @Nullable Response response) {
+      String what = (sid == null ? "websocket handshake" : "websocket") + " to " + redactedEndpoint;
+      if (response != null && response.code() != 101) {
+        String body = readErrorBody(response.body());
+        TransportException error = HttpFailures.fromStatus(what, response.code(), body);
+        // WebSocket handshakes are refused with a text body, e.g. "Session ID unknown".
+        if (response.code() == 400 && body.trim().equals("Session ID unknown")) {
+          return new TransportException(Kind.SESSION_UNKNOWN, error.getMessage(), 400, body.trim(), null);
+        }
+        return error;
+      }
+      if (t instanceof ProtocolException) {
+        // e.g. a 101 followed by bytes that are not WebSocket frames (a bad EIO version)
+        return new TransportException(Kind.PROTOCOL_ERROR, what + ": " + t.getMessage(), t);
+      }
+      if (t instanceof IOException) return HttpFailures.fromIOException(what, (IOException) t);
+      return new TransportException(Kind.CONNECTION_LOST, what + " failed: " + t, t);
+    }
+  }
+
+  private static String readErrorBody(@Nullable ResponseBody body) {
+    if (body == null) return "";
+    try {
+      Buffer buffer = new Buffer();
+      body.source().read(buffer, 4096);
+      return buffer.readString(UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+}

@@ -27,6 +27,17 @@ try {
   process.exit(2);
 }
 const options = Object.assign({}, config.options || {});
+// Test-only switches travel inside the options object (SocketIoServer.start passes socket.io
+// options only); take them out before socket.io sees them.
+//   tetherLogRequests: record method, transport, sid and Cookie header of every Engine.IO request
+//                      (polling and WebSocket upgrades), readable at GET /__requests?sid=<sid>.
+//   tetherRejectWebsocket: refuse every WebSocket handshake, the probe of an upgrade included, with
+//                      an engine.io middleware error (400 "Bad request"); polling keeps working.
+const logRequests = !!options.tetherLogRequests;
+const rejectWebsocket = !!options.tetherRejectWebsocket;
+delete options.tetherLogRequests;
+delete options.tetherRejectWebsocket;
+
 if (config.path !== undefined && options.path === undefined) {
   options.path = config.path;
 }
@@ -105,7 +116,9 @@ function onUpgrade(req, socket) {
   if (answer === null) {
     // engine.io handles its own path; other upgrades are destroyed as engine.io would do by
     // default (we turned its destroyUpgrade off, since it would also end "hang" after 1 s).
-    if (!req.url.startsWith(enginePath)) socket.destroy();
+    // With WebSocket disabled engine.io does not listen for upgrades at all; a bare Node server
+    // then drops the connection, so do the same instead of leaving it hanging.
+    if (!req.url.startsWith(enginePath) || !websocketEnabled) socket.destroy();
     return;
   }
   if (answer === "hang") return;
@@ -119,10 +132,37 @@ function onUpgrade(req, socket) {
   );
 }
 
+// Request log (tetherLogRequests): bounded, so a long load test cannot grow it without limit.
+const requestLog = [];
+function logRequest(req) {
+  const url = new URL(req.url, "http://127.0.0.1");
+  if (!url.pathname.startsWith(enginePath)) return;
+  if (requestLog.length >= 10000) requestLog.shift();
+  requestLog.push({
+    method: req.method,
+    transport: url.searchParams.get("transport"),
+    sid: url.searchParams.get("sid"),
+    cookie: req.headers.cookie || null,
+  });
+}
+function onLogRequest(req, res) {
+  const url = new URL(req.url, "http://127.0.0.1");
+  if (url.pathname !== "/__requests") return false;
+  const sid = url.searchParams.get("sid");
+  const body = JSON.stringify(requestLog.filter((entry) => entry.sid === sid));
+  res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
+  return true;
+}
+
 const httpServer = http.createServer();
-httpServer.on("request", onRequest);
+httpServer.on("request", (req, res) => {
+  if (!onLogRequest(req, res)) onRequest(req, res);
+});
 httpServer.on("upgrade", onUpgrade);
+
 if (options.destroyUpgrade === undefined) options.destroyUpgrade = false;
+const websocketEnabled = !Array.isArray(options.transports) || options.transports.includes("websocket");
 
 // ---------------------------------------------------------------------------------------------
 // socket.io and scenario handlers
@@ -130,6 +170,18 @@ if (options.destroyUpgrade === undefined) options.destroyUpgrade = false;
 const io = new Server(httpServer, options);
 // The prefix engine.io matches request URLs against (io.path() has no trailing slash).
 const enginePath = io.path() + (options.addTrailingSlash === false ? "" : "/");
+// After socket.io attached: engine.io takes over the "request" listeners present at attach time and
+// calls them only for paths outside its own; a listener prepended now sees every request first.
+if (rejectWebsocket) {
+  io.engine.use((req, res, next) => {
+    const transport = new URL(req.url, "http://127.0.0.1").searchParams.get("transport");
+    next(transport === "websocket" ? new Error("websockets are refused here") : undefined);
+  });
+}
+if (logRequests) {
+  httpServer.prependListener("request", logRequest);
+  httpServer.prependListener("upgrade", logRequest);
+}
 
 /** Splits a trailing acknowledgement callback off an event's arguments. */
 function splitAck(args) {
@@ -166,6 +218,20 @@ function onConnection(socket) {
   // emit-count(n, payload): emits "counted"(i, payload) for i = 0..n-1, in order.
   socket.on("emit-count", (n, payload) => {
     for (let i = 0; i < n; i++) socket.emit("counted", i, payload);
+  });
+
+  // emit-stream(n, intervalMs): emits "streamed"(i) for i = 0..n-1, one every intervalMs.
+  socket.on("emit-stream", (n, intervalMs) => {
+    let i = 0;
+    const timer = setInterval(() => {
+      if (i >= n || socket.disconnected) return clearInterval(timer);
+      socket.emit("streamed", i++);
+    }, intervalMs);
+  });
+
+  // transport(ack): acknowledges with the name of the transport carrying this connection now.
+  socket.on("transport", (ack) => {
+    if (typeof ack === "function") ack(socket.conn.transport.name);
   });
 
   // emit-binary(size): emits "binary" with a Buffer where byte i = i % 256.

@@ -247,9 +247,15 @@ final class WebSocketTransport implements Transport {
       if (response != null && response.code() != 101) {
         String body = readErrorBody(response.body());
         TransportException error = HttpFailures.fromStatus(what, response.code(), body);
-        // WebSocket handshakes are refused with a text body, e.g. "Session ID unknown".
-        if (response.code() == 400 && body.trim().equals("Session ID unknown")) {
-          return new TransportException(Kind.SESSION_UNKNOWN, error.getMessage(), 400, body.trim(), null);
+        // engine.io refuses every WebSocket handshake with 400 and the reason as text.
+        if (response.code() == 400) {
+          String reason = body.trim();
+          if (reason.equals("Session ID unknown")) {
+            return new TransportException(Kind.SESSION_UNKNOWN, error.getMessage(), 400, reason, null);
+          }
+          if (reason.equals("Forbidden")) {
+            return new TransportException(Kind.FORBIDDEN, error.getMessage(), 400, reason, null);
+          }
         }
         return error;
       }

@@ -10,8 +10,16 @@ final class EngineClient {
   final EngineSocket socket;
 
   EngineClient(TetherRuntime runtime, EngineOptions options) {
+    this(runtime, options, new TransportMemory());
+  }
+
+  EngineClient(TetherRuntime runtime, EngineOptions options, TransportMemory memory) {
     loop = runtime.newLoop("test-engine");
-    socket = new EngineSocket(options, loop, runtime, events);
+    socket = new EngineSocket(options, loop, runtime, memory, events);
+  }
+
+  String transportName() {
+    return EngineTestSupport.call(loop, socket::transportName);
   }
 
   EngineClient open() {

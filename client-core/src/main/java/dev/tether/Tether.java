@@ -1,39 +1,80 @@
 package dev.tether;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.ToNumberPolicy;
 import dev.tether.internal.TetherRuntime;
+import dev.tether.internal.client.ClientContext;
+import dev.tether.internal.client.PayloadCodec;
+import dev.tether.internal.client.RealManager;
+import dev.tether.internal.engine.EngineOptions;
 import java.io.Closeable;
-import okhttp3.OkHttpClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The root of Tether: holds the threads, timers and HTTP client that every connection made from it
- * shares. Create one per application and share it, as you would an {@code OkHttpClient}: thousands
- * of connections can run on one instance.
+ * The root of Tether: holds the threads, timers, HTTP client and Gson that every connection made
+ * from it shares. Create one per application and share it, as you would an {@code OkHttpClient}:
+ * thousands of connections can run on one instance.
  *
  * <pre>{@code
  * Tether tether = Tether.create();
+ * Socket socket = tether.socket("http://localhost:8005");
+ * socket.on("news", String.class, news -> socket.emit("reply", "Hello Node.JS"));
+ * socket.connect();
  * ...
  * tether.close(); // every thread stops; the JVM can exit at once
  * }</pre>
  *
+ * <h3>Connections</h3>
+ * {@link #socket(String)} returns a socket for the namespace in the URL's path ({@code /} when there
+ * is none). Sockets for different namespaces of one server share one connection (a {@link Manager})
+ * unless {@link SocketOptions.Builder#forceNew(boolean)} asks for a separate one; asking twice for the
+ * same namespace also gives a new connection, as in the JavaScript client.
+ *
  * <h3>Threads</h3>
  * Each connection runs on its own serial event loop; the loops share a small pool of daemon threads.
- * One daemon timer thread serves every timer. HTTP runs on OkHttp, whose blocking I/O holds one
- * thread per request in flight (a held long-poll, an open WebSocket).
+ * One daemon timer thread serves every timer. Listeners run on the callback executor (by default one
+ * Tether-owned daemon thread, never an event loop), one at a time per socket. HTTP runs on OkHttp,
+ * whose blocking I/O holds one thread per request in flight (a held long-poll, an open WebSocket).
  *
- * <h3>OkHttp</h3>
- * Pass your own {@link OkHttpClient} to share its connection pool, TLS, proxy, interceptor and cookie
- * settings. Tether derives a client from it with {@link OkHttpClient#newBuilder()} and its own
- * dispatcher (the default one allows only 5 requests per host, and every long-poll or WebSocket holds
- * one for its whole life); your client is never modified or shut down.
+ * <h3>OkHttp and Gson</h3>
+ * Pass your own {@code OkHttpClient} to share its connection pool, TLS, proxy, interceptors and cookie
+ * jar. Tether derives a client from it with {@code newBuilder()} and its own dispatcher (the default
+ * one allows only 5 requests per host, and every long-poll or WebSocket holds one for its whole life);
+ * your client is never modified or shut down. Pass your own {@link Gson} to control how payloads bind.
  *
  * <p>Thread-safe.
  */
 public final class Tether implements Closeable {
+  private static final Logger logger = Logger.getLogger(Tether.class.getName());
+  /** How long {@link #close()} lets connections say goodbye before it stops the threads. */
+  private static final long CLOSE_GRACE_MILLIS = 2_000;
+
   private final TetherRuntime runtime;
+  private final ClientContext context;
+  private final Object lock = new Object();
+  private final Map<String, RealManager> shared = new HashMap<>(); // guarded by lock
+  private final Set<RealManager> all = new LinkedHashSet<>(); // guarded by lock
+  private boolean closed; // guarded by lock
 
   private Tether(Builder builder) {
     runtime = TetherRuntime.create(new TetherRuntime.Config().okHttpClient(builder.okHttpClient));
+    Gson gson = builder.gson != null ? builder.gson
+        : new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).disableHtmlEscaping().create();
+    ListenerErrorHandler errorHandler = builder.errorHandler != null ? builder.errorHandler : Tether::logListenerError;
+    context = new ClientContext(runtime, new PayloadCodec(gson), builder.callbackExecutor, errorHandler);
   }
 
   /** A Tether with default settings. */
@@ -45,30 +86,173 @@ public final class Tether implements Closeable {
     return new Builder();
   }
 
-  /** True once {@link #close()} was called. */
-  public boolean isClosed() {
-    return runtime.isClosed();
+  /** A socket for {@code url} (e.g. {@code http://localhost:3000/chat}) with default options. */
+  public Socket socket(String url) {
+    return socket(url, SocketOptions.DEFAULT);
   }
 
   /**
-   * Cancels every request in flight and stops every thread this instance created. A user-supplied
-   * {@link OkHttpClient} is left untouched. Does not block. Idempotent.
+   * A socket for the namespace in {@code url}'s path, on a shared or (with {@code forceNew}) a new
+   * connection. The URL may be {@code http(s)://} or {@code ws(s)://}; its query parameters are sent
+   * on every request, like {@link SocketOptions#query()}. Does not connect: call {@link Socket#connect()}.
+   *
+   * @throws IllegalArgumentException for a malformed URL, or when a shared connection to this server
+   *     already exists with different connection options (use {@code forceNew(true)})
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public Socket socket(String url, SocketOptions options) {
+    if (url == null) throw new NullPointerException("url == null");
+    if (options == null) throw new NullPointerException("options == null");
+    HttpUrl parsed = parse(url);
+    String namespace = RealManager.normalizeNamespace(parsed.encodedPath().isEmpty() ? "/" : parsed.encodedPath());
+    if (parsed.querySize() > 0) {
+      SocketOptions.Builder withQuery = options.newBuilder();
+      for (int i = 0; i < parsed.querySize(); i++) {
+        String value = parsed.queryParameterValue(i);
+        withQuery.query(parsed.queryParameterName(i), value == null ? "" : value);
+      }
+      options = withQuery.build();
+    }
+    HttpUrl origin = new HttpUrl.Builder().scheme(parsed.scheme()).host(parsed.host()).port(parsed.port()).build();
+    String key = origin + "|" + options.path();
+    synchronized (lock) {
+      if (closed) throw new IllegalStateException("this Tether is closed");
+      if (!options.forceNew() && options.multiplex()) {
+        RealManager manager = shared.get(key);
+        if (manager != null && !manager.isClosed() && !manager.hasSocket(namespace)) {
+          if (!manager.connectionOptions().sameConnectionAs(options)) {
+            throw new IllegalArgumentException("a connection to " + origin + options.path() + " is already shared with "
+                + "other connection options (" + manager.connectionOptions().describeConnection() + ") than requested ("
+                + options.describeConnection() + "); use SocketOptions.forceNew(true) for a separate connection");
+          }
+          return manager.socket(namespace, options);
+        }
+        if (manager == null || manager.isClosed()) {
+          manager = newManager(origin, options);
+          shared.put(key, manager);
+          return manager.socket(namespace, options);
+        }
+      }
+      return newManager(origin, options).socket(namespace, options);
+    }
+  }
+
+  private RealManager newManager(HttpUrl origin, SocketOptions options) {
+    RealManager manager = new RealManager(context, origin, options, engineOptions(origin, options), this::forget);
+    all.add(manager);
+    return manager;
+  }
+
+  private void forget(RealManager manager) {
+    synchronized (lock) {
+      all.remove(manager);
+      shared.values().remove(manager);
+    }
+  }
+
+  private static EngineOptions engineOptions(HttpUrl origin, SocketOptions options) {
+    HttpUrl.Builder endpoint = origin.newBuilder();
+    for (Map.Entry<String, String> entry : options.query().entrySet()) {
+      endpoint.addQueryParameter(entry.getKey(), entry.getValue());
+    }
+    Headers.Builder headers = new Headers.Builder();
+    for (Map.Entry<String, String> entry : options.extraHeaders().entrySet()) headers.add(entry.getKey(), entry.getValue());
+    List<Transport> transports = options.transports();
+    return EngineOptions.builder(endpoint.build())
+        .path(options.path())
+        .extraHeaders(headers.build())
+        .transports(transports.contains(Transport.POLLING), transports.contains(Transport.WEBSOCKET))
+        .upgrade(options.upgrade() && transports.get(0) == Transport.POLLING)
+        .rememberUpgrade(options.rememberUpgrade())
+        .handshakeTimeout(options.timeoutMillis(), TimeUnit.MILLISECONDS)
+        .build();
+  }
+
+  private static HttpUrl parse(String url) {
+    String http = url;
+    if (url.regionMatches(true, 0, "ws:", 0, 3)) {
+      http = "http:" + url.substring(3);
+    } else if (url.regionMatches(true, 0, "wss:", 0, 4)) {
+      http = "https:" + url.substring(4);
+    }
+    HttpUrl parsed = HttpUrl.parse(http);
+    if (parsed == null) throw new IllegalArgumentException("not an http(s) or ws(s) URL: " + url);
+    return parsed;
+  }
+
+  /** True once {@link #close()} was called. */
+  public boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /**
+   * Disconnects every socket, closes every connection (telling the server), then stops every thread
+   * this instance created; a user-supplied {@code OkHttpClient} or callback executor is left alone.
+   * Does not block: the goodbyes take at most a couple of seconds in the background, and since all
+   * threads are daemons the JVM can exit at once. Idempotent.
    */
   @Override public void close() {
-    runtime.close();
+    List<RealManager> managers;
+    synchronized (lock) {
+      if (closed) return;
+      closed = true;
+      managers = new ArrayList<>(all);
+      shared.clear();
+    }
+    for (RealManager manager : managers) manager.close();
+    runtime.scheduler().schedule(() -> {
+      context.shutdown();
+      runtime.close();
+    }, managers.isEmpty() ? 0 : CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private static void logListenerError(Socket socket, String event, Throwable error) {
+    logger.log(Level.WARNING, "listener for '" + event + "' on " + socket + " threw", error);
   }
 
   /** Configures a {@link Tether}. Not thread-safe; the built instance is. */
   public static final class Builder {
-    private @Nullable OkHttpClient okHttpClient;
+    private okhttp3.@Nullable OkHttpClient okHttpClient;
+    private @Nullable Gson gson;
+    private @Nullable Executor callbackExecutor;
+    private @Nullable ListenerErrorHandler errorHandler;
 
     Builder() {
     }
 
     /** Bases every HTTP request and WebSocket on this client (derived, never modified or closed). */
-    public Builder okHttpClient(OkHttpClient client) {
+    public Builder okHttpClient(okhttp3.OkHttpClient client) {
       if (client == null) throw new NullPointerException("client == null");
       this.okHttpClient = client;
+      return this;
+    }
+
+    /**
+     * Binds payloads with this Gson (extended with Tether's binary adapters, not modified). The default
+     * keeps untyped integers as {@code Long} and does not HTML-escape.
+     */
+    public Builder gson(Gson gson) {
+      if (gson == null) throw new NullPointerException("gson == null");
+      this.gson = gson;
+      return this;
+    }
+
+    /**
+     * Runs listeners on this executor (e.g. Android's main thread). Tether still calls the listeners
+     * of one socket one at a time, in order, even on a thread pool. Default: one Tether-owned thread.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      if (executor == null) throw new NullPointerException("executor == null");
+      this.callbackExecutor = executor;
+      return this;
+    }
+
+    /** Receives what listeners throw. Default: logged at WARNING. */
+    public Builder listenerErrorHandler(ListenerErrorHandler handler) {
+      if (handler == null) throw new NullPointerException("handler == null");
+      this.errorHandler = handler;
       return this;
     }
 

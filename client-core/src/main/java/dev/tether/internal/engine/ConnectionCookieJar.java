@@ -41,7 +41,7 @@ final class ConnectionCookieJar implements CookieJar {
   }
 
   @Override public List<Cookie> loadForRequest(HttpUrl url) {
-    List<Cookie> result = new ArrayList<>(application.loadForRequest(url));
+    List<Cookie> own = new ArrayList<>();
     long now = System.currentTimeMillis();
     synchronized (this) {
       for (Iterator<Cookie> i = cookies.iterator(); i.hasNext(); ) {
@@ -49,11 +49,13 @@ final class ConnectionCookieJar implements CookieJar {
         if (cookie.expiresAt() <= now) {
           i.remove();
         } else if (cookie.matches(url)) {
-          removeNamed(result, cookie.name()); // this connection's own cookie wins
-          result.add(cookie);
+          own.add(cookie);
         }
       }
     }
+    List<Cookie> result = new ArrayList<>(application.loadForRequest(url));
+    for (Cookie cookie : own) removeNamed(result, cookie.name()); // this connection's own cookies win
+    result.addAll(own);
     return result;
   }
 

@@ -165,6 +165,32 @@ public final class EngineSocket {
     flush();
   }
 
+  /**
+   * Queues several packets as one unit (a Socket.IO packet and its binary attachments): either all
+   * of them fit the server's limits and are queued, or none is.
+   *
+   * @throws IllegalStateException if the session is not open.
+   * @throws TransportException of kind {@code PAYLOAD_TOO_LARGE} if any packet is too large.
+   */
+  public void sendAll(List<EnginePacket> packets) throws TransportException {
+    loop.checkInLoop();
+    if (state != State.OPEN) throw new IllegalStateException("cannot send while " + state);
+    Handshake open = handshake;
+    Transport current = transport;
+    if (open != null && current != null) {
+      long max = current.maxPacketSize(open.maxPayload());
+      for (EnginePacket packet : packets) {
+        long size = current.size(packet, true);
+        if (size > max) {
+          throw new TransportException(TransportException.Kind.PAYLOAD_TOO_LARGE,
+              "packet of " + size + " bytes exceeds the " + max + " bytes the server accepts (maxPayload)");
+        }
+      }
+    }
+    writeBuffer.addAll(packets);
+    flush();
+  }
+
   /** True when the session is open and its heartbeat deadline has not passed. */
   public boolean isAlive() {
     return state == State.OPEN && !heartbeat.isExpired();
@@ -435,7 +461,13 @@ public final class EngineSocket {
     }
 
     @Override public void onClosed() {
-      if (current()) finish(DisconnectReason.TRANSPORT_CLOSE, null);
+      if (!current()) return;
+      if (state == State.OPENING) {
+        fail(new TransportException(TransportException.Kind.CONNECTION_LOST,
+            "server closed the " + owner.name() + " before the handshake"));
+      } else {
+        finish(DisconnectReason.TRANSPORT_CLOSE, null);
+      }
     }
   }
 

@@ -38,8 +38,11 @@ final class WebSocketTransport implements Transport {
   private static final Charset UTF_8 = Charset.forName("UTF-8");
   /** Above this many queued bytes the transport reports itself busy. */
   static final long HIGH_WATER = 256 * 1024;
-  /** OkHttp closes a WebSocket whose outgoing queue would exceed 16 MiB; stay clear of it. */
-  static final long MAX_FRAME = 16L * 1024 * 1024 - 1024;
+  /**
+   * OkHttp closes a WebSocket whose outgoing queue would exceed 16 MiB. A frame may be sent while up
+   * to {@link #HIGH_WATER} bytes are queued, so the largest frame leaves room for that (and a margin).
+   */
+  static final long MAX_FRAME = 16L * 1024 * 1024 - 2 * HIGH_WATER;
   private static final long DRAIN_CHECK_MILLIS = 2;
   private static final int CLOSE_NORMAL = 1000;
   static final int CLOSE_NO_STATUS = 1005;
@@ -56,6 +59,8 @@ final class WebSocketTransport implements Transport {
   private boolean opened;
   private boolean closed;
   private boolean drainPending;
+  /** The server closed and OkHttp already queued our answering close frame: never cancel over it. */
+  private boolean closeAnswered;
   private Cancellable drainCheck = Cancellable.NONE;
 
   /**
@@ -171,7 +176,7 @@ final class WebSocketTransport implements Transport {
     closed = true;
     drainCheck.cancel();
     WebSocket ws = webSocket;
-    if (ws != null && !ws.close(CLOSE_NORMAL, null)) ws.cancel();
+    if (ws != null && !closeAnswered && !ws.close(CLOSE_NORMAL, null)) ws.cancel();
   }
 
   private void fail(TransportException error) {
@@ -222,6 +227,7 @@ final class WebSocketTransport implements Transport {
     @Override public void onClosing(WebSocket ws, int code, String reason) {
       ws.close(CLOSE_NORMAL, null);
       loop.execute(() -> {
+        closeAnswered = true;
         if (closed) return;
         close();
         if (code == CLOSE_TOO_BIG) {

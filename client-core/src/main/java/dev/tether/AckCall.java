@@ -1,0 +1,45 @@
+package dev.tether;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pending acknowledgement of an {@code emitWithAck}. The emit happened when the handle was
+ * returned; the handle only controls and observes its outcome.
+ *
+ * <p>It completes exactly once: with the server's ack arguments, or with an
+ * {@link AckTimeoutException}, an {@link AckCancelledException}, a {@link SocketDisconnectedException}
+ * (the socket disconnected after the emit was sent), or a {@link TransportException} (the packet
+ * could not be sent, e.g. too large). Anything that comes later — a late ack after a timeout, a
+ * second cancel — is ignored.
+ *
+ * <p>Thread-safe; no method blocks except {@link #await}.
+ */
+public interface AckCall {
+  /**
+   * Fails the ack with {@link AckTimeoutException} if no answer came within {@code timeout} of the
+   * emit (not of this call). Replaces the socket's default ack timeout.
+   */
+  AckCall timeout(long timeout, TimeUnit unit);
+
+  /**
+   * Registers callbacks for the outcome, invoked on the socket's callback executor; if the ack already
+   * completed, one of them is invoked right away (asynchronously). May be called several times.
+   */
+  AckCall then(Listener<Args> success, Listener<Throwable> failure);
+
+  /** Gives up waiting: fails the ack with {@link AckCancelledException}; a later ack is ignored. */
+  void cancel();
+
+  boolean isDone();
+
+  /**
+   * Blocks until the ack completes, at most {@code timeout} after the emit (which also becomes the
+   * ack timeout). For tests and bots: called from a Tether callback or event-loop thread it fails at
+   * once with {@link IllegalStateException} instead of deadlocking.
+   *
+   * @return the ack's arguments
+   * @throws TetherException (one of the failures listed above) or {@link TransportException} wrapped
+   *     in a {@link TetherException}
+   */
+  Args await(long timeout, TimeUnit unit) throws InterruptedException;
+}

@@ -1,0 +1,129 @@
+package dev.tether;
+
+import java.lang.reflect.Type;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Socket.IO namespace on a {@link Manager}'s connection: connect it, listen to events, emit.
+ *
+ * <pre>{@code
+ * Socket socket = tether.socket("http://localhost:8005");
+ * socket.on("news", String.class, news -> socket.emit("reply", "Hello Node.JS"));
+ * socket.onDisconnect(reason -> log("disconnected: " + reason));
+ * socket.connect();
+ * }</pre>
+ *
+ * <h3>States</h3>
+ * A socket starts disconnected. {@link #connect()} makes it <em>active</em>: it joins the namespace
+ * (opening the shared connection if needed) and becomes <em>connected</em> when the server accepts;
+ * {@link #onConnectError} reports a refusal, after which it is inactive again. It stops being
+ * connected when the server disconnects it ({@code io server disconnect}), the application calls
+ * {@link #disconnect()} ({@code io client disconnect}) or the connection is lost (see
+ * {@link DisconnectReason}); {@link #onDisconnect} says which.
+ *
+ * <h3>Threading</h3>
+ * Every method may be called from any thread and returns at once, except {@code await...} methods,
+ * which say so. Listeners run on the {@code Tether}'s callback executor, one at a time per socket, in
+ * the order events arrived; a listener that throws goes to the {@link ListenerErrorHandler} and the
+ * socket carries on. Listeners registered before {@link #connect()} (or in {@link #onConnect}) see
+ * every event from the first one on.
+ *
+ * <h3>Emitting</h3>
+ * Arguments are any JSON-able values: POJOs and maps (through Gson), Gson {@code JsonElement}s,
+ * strings, numbers, booleans, null, and {@code byte[]} anywhere, also nested. They are serialized on
+ * the calling thread, so changing an object after {@code emit} returns does not change what is sent.
+ * Emits made while the socket is not connected are buffered and sent, in order, once it connects.
+ */
+public interface Socket {
+  /** The namespace, e.g. {@code "/"} or {@code "/chat"}. */
+  String namespace();
+
+  /** The connection this socket runs on. */
+  Manager manager();
+
+  /** The Socket.IO id the server gave this socket for the current connection, or null when not connected. */
+  @Nullable String id();
+
+  boolean isConnected();
+
+  /** True from {@link #connect()} until the socket is disconnected or refused. */
+  boolean isActive();
+
+  /** Joins the namespace, opening the shared connection if needed. Idempotent. */
+  Socket connect();
+
+  /** Leaves the namespace; closes the connection when no other socket uses it. Idempotent. */
+  Socket disconnect();
+
+  /** Same as {@link #disconnect()}. */
+  void close();
+
+  // ---- listening ---------------------------------------------------------------------------
+
+  /** Every {@code event}, with all its arguments and the means to ack it. */
+  Subscription on(String event, Listener<Event> listener);
+
+  /** Every {@code event}, with argument 0 bound to {@code type} through Gson. */
+  <T> Subscription on(String event, Class<T> type, Listener<@Nullable T> listener);
+
+  /** As {@link #on(String, Class, Listener)} for generic types (e.g. {@code new TypeToken<List<Msg>>(){}.getType()}). */
+  <T> Subscription on(String event, Type type, Listener<@Nullable T> listener);
+
+  /** The next {@code event} only. */
+  Subscription once(String event, Listener<Event> listener);
+
+  <T> Subscription once(String event, Class<T> type, Listener<@Nullable T> listener);
+
+  /** Removes every listener of {@code event}. */
+  void off(String event);
+
+  /** Every incoming event, whatever its name (after the listeners of that name). */
+  Subscription onAny(Listener<Event> listener);
+
+  /** Every event this socket emits, when it is handed to the connection. */
+  Subscription onAnyOutgoing(Listener<Event> listener);
+
+  Subscription onConnect(Runnable listener);
+
+  Subscription onDisconnect(Listener<DisconnectReason> listener);
+
+  Subscription onConnectError(Listener<ConnectError> listener);
+
+  // ---- emitting ----------------------------------------------------------------------------
+
+  /**
+   * Sends an event.
+   *
+   * @throws IllegalArgumentException for a reserved name ({@code connect}, {@code connect_error},
+   *     {@code disconnect}, {@code disconnecting}, {@code newListener}, {@code removeListener})
+   * @throws PayloadBindingException if an argument cannot be serialized
+   */
+  Socket emit(String event, Object... args);
+
+  /**
+   * Sends an event and asks the server to acknowledge it. The emit happens now; the returned handle
+   * observes and controls the acknowledgement (see {@link AckCall}).
+   */
+  AckCall emitWithAck(String event, Object... args);
+
+  // ---- blocking helpers for tests and bots ---------------------------------------------------
+
+  /**
+   * Blocks until connected. Fails at once with {@link IllegalStateException} on a Tether callback or
+   * event-loop thread (it would deadlock).
+   *
+   * @throws TetherException when the namespace was refused (the {@link ConnectError} message) or
+   *     the timeout passed
+   */
+  void awaitConnected(long timeout, TimeUnit unit) throws InterruptedException;
+
+  /**
+   * Blocks until an {@code event} arrives, also one received since the socket last connected and
+   * before this call (a welcome sent in the server's connection handler is not missed). Each event is
+   * returned once. Same thread rules as {@link #awaitConnected}.
+   *
+   * @throws TetherException when no such event arrives within the timeout
+   */
+  Event awaitEvent(String event, long timeout, TimeUnit unit) throws InterruptedException;
+}

@@ -1,0 +1,264 @@
+package dev.tether.internal.client;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import dev.tether.PayloadBindingException;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okio.ByteString;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Converts between application values and Socket.IO payloads through Gson. Binary values
+ * ({@code byte[]}, {@code ByteString}, {@code ByteBuffer}) anywhere in the arguments become
+ * {@code {"_placeholder":true,"num":i}} objects plus an attachment list, and back.
+ *
+ * <p>Gson adapters are shared and must be stateless, so the attachment list of the conversion in
+ * progress travels in a thread-local: a conversion runs start to end on one thread.
+ *
+ * <p>Thread-safe.
+ */
+public final class PayloadCodec {
+  private static final ThreadLocal<@Nullable List<byte[]>> ATTACHMENTS = new ThreadLocal<>();
+
+  private final Gson gson;
+
+  /** @param gson the application's Gson (or Tether's default); extended, not modified. */
+  public PayloadCodec(Gson gson) {
+    this.gson = gson.newBuilder()
+        .registerTypeAdapterFactory(new BinaryAdapterFactory())
+        .create();
+  }
+
+  /** The result of encoding: JSON with placeholders, and the binary attachments they point to. */
+  public static final class Encoded {
+    public final JsonArray json;
+    public final List<byte[]> attachments;
+
+    Encoded(JsonArray json, List<byte[]> attachments) {
+      this.json = json;
+      this.attachments = attachments;
+    }
+  }
+
+  /**
+   * Encodes {@code values} as a JSON array, prefixed by {@code first} when it is not null (the event
+   * name).
+   *
+   * @throws PayloadBindingException if Gson cannot serialize a value
+   */
+  public Encoded encode(@Nullable String first, @Nullable Object[] values) {
+    List<byte[]> attachments = new ArrayList<>();
+    List<byte[]> previous = ATTACHMENTS.get();
+    ATTACHMENTS.set(attachments);
+    try {
+      JsonArray array = new JsonArray();
+      if (first != null) array.add(first);
+      for (int i = 0; i < values.length; i++) {
+        Object value = values[i];
+        try {
+          array.add(value == null ? JsonNull.INSTANCE : gson.toJsonTree(value));
+        } catch (RuntimeException e) {
+          throw new PayloadBindingException("cannot serialize argument " + i + " ("
+              + value.getClass().getName() + "): " + e.getMessage(), e);
+        }
+      }
+      return new Encoded(array, attachments);
+    } finally {
+      ATTACHMENTS.set(previous);
+    }
+  }
+
+  /** Binds {@code element} to {@code type}, resolving placeholders against {@code attachments}. */
+  public <T> @Nullable T bind(JsonElement element, Type type, List<byte[]> attachments, String context) {
+    if (element.isJsonNull()) return null;
+    List<byte[]> previous = ATTACHMENTS.get();
+    ATTACHMENTS.set(attachments);
+    try {
+      @SuppressWarnings("unchecked")
+      T value = (T) gson.getAdapter(TypeToken.get(type)).fromJsonTree(element);
+      return value;
+    } catch (RuntimeException e) {
+      throw new PayloadBindingException("cannot bind " + context + " to " + typeName(type) + ": "
+          + describe(element) + " (" + e.getMessage() + ")", e);
+    } finally {
+      ATTACHMENTS.set(previous);
+    }
+  }
+
+  /** Plain Java view: String, Long, Double, Boolean, byte[], List, Map or null. */
+  public static @Nullable Object toJava(JsonElement element, List<byte[]> attachments) {
+    if (element.isJsonNull()) return null;
+    if (element.isJsonPrimitive()) {
+      JsonPrimitive primitive = element.getAsJsonPrimitive();
+      if (primitive.isBoolean()) return primitive.getAsBoolean();
+      if (primitive.isString()) return primitive.getAsString();
+      return number(primitive);
+    }
+    if (element.isJsonArray()) {
+      List<@Nullable Object> list = new ArrayList<>();
+      for (JsonElement item : element.getAsJsonArray()) list.add(toJava(item, attachments));
+      return list;
+    }
+    JsonObject object = element.getAsJsonObject();
+    byte[] binary = placeholder(object, attachments);
+    if (binary != null) return binary.clone();
+    Map<String, @Nullable Object> map = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
+      map.put(entry.getKey(), toJava(entry.getValue(), attachments));
+    }
+    return map;
+  }
+
+  /** Integral numbers as Long (5 stays 5), others as Double. */
+  private static Object number(JsonPrimitive primitive) {
+    String text = primitive.getAsString();
+    try {
+      if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) return Long.parseLong(text);
+      BigDecimal decimal = new BigDecimal(text);
+      if (decimal.signum() == 0 || decimal.scale() <= 0 || decimal.stripTrailingZeros().scale() <= 0) {
+        try {
+          return decimal.longValueExact();
+        } catch (ArithmeticException tooBig) {
+          return decimal.doubleValue();
+        }
+      }
+      return decimal.doubleValue();
+    } catch (NumberFormatException e) {
+      return primitive.getAsDouble();
+    }
+  }
+
+  /** The attachment a placeholder object points to, or null if {@code object} is no placeholder. */
+  static byte @Nullable [] placeholder(JsonObject object, List<byte[]> attachments) {
+    if (object.size() != 2) return null;
+    JsonElement flag = object.get("_placeholder");
+    JsonElement num = object.get("num");
+    if (flag == null || num == null || !flag.isJsonPrimitive() || !flag.getAsJsonPrimitive().isBoolean()
+        || !flag.getAsBoolean() || !num.isJsonPrimitive() || !num.getAsJsonPrimitive().isNumber()) {
+      return null;
+    }
+    int index = num.getAsInt();
+    return index >= 0 && index < attachments.size() ? attachments.get(index) : null;
+  }
+
+  private static String typeName(Type type) {
+    return type instanceof Class ? ((Class<?>) type).getName() : type.toString();
+  }
+
+  static String describe(JsonElement element) {
+    if (element.isJsonArray()) return "an array";
+    if (element.isJsonObject()) return "an object";
+    if (element.isJsonNull()) return "null";
+    JsonPrimitive primitive = element.getAsJsonPrimitive();
+    return primitive.isString() ? "a string" : primitive.isBoolean() ? "a boolean" : "a number";
+  }
+
+  /** Writes binary values as placeholders (collecting them) and reads placeholders back. */
+  private static final class BinaryAdapterFactory implements TypeAdapterFactory {
+    @Override @SuppressWarnings("unchecked")
+    public <T> @Nullable TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+      Class<? super T> raw = type.getRawType();
+      if (raw == byte[].class) return (TypeAdapter<T>) new BinaryAdapter<byte[]>() {
+        @Override byte[] bytes(byte[] value) {
+          return value;
+        }
+
+        @Override byte[] wrap(byte[] bytes) {
+          return bytes;
+        }
+      };
+      if (raw == ByteString.class) return (TypeAdapter<T>) new BinaryAdapter<ByteString>() {
+        @Override byte[] bytes(ByteString value) {
+          return value.toByteArray();
+        }
+
+        @Override ByteString wrap(byte[] bytes) {
+          return ByteString.of(bytes);
+        }
+      };
+      if (ByteBuffer.class.isAssignableFrom(raw)) return (TypeAdapter<T>) new BinaryAdapter<ByteBuffer>() {
+        @Override byte[] bytes(ByteBuffer value) {
+          ByteBuffer copy = value.duplicate();
+          byte[] bytes = new byte[copy.remaining()];
+          copy.get(bytes);
+          return bytes;
+        }
+
+        @Override ByteBuffer wrap(byte[] bytes) {
+          return ByteBuffer.wrap(bytes);
+        }
+      };
+      return null;
+    }
+  }
+
+  private abstract static class BinaryAdapter<B> extends TypeAdapter<B> {
+    abstract byte[] bytes(B value);
+
+    abstract B wrap(byte[] bytes);
+
+    @Override public void write(JsonWriter out, @Nullable B value) throws IOException {
+      if (value == null) {
+        out.nullValue();
+        return;
+      }
+      List<byte[]> attachments = ATTACHMENTS.get();
+      if (attachments == null) throw new IllegalStateException("binary value outside a Tether payload");
+      out.beginObject().name("_placeholder").value(true).name("num").value(attachments.size()).endObject();
+      attachments.add(bytes(value));
+    }
+
+    @Override public @Nullable B read(JsonReader in) throws IOException {
+      JsonToken token = in.peek();
+      if (token == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      if (token == JsonToken.BEGIN_ARRAY) { // Gson's own form for byte[]: an array of numbers
+        List<Byte> list = new ArrayList<>();
+        in.beginArray();
+        while (in.hasNext()) list.add((byte) in.nextInt());
+        in.endArray();
+        byte[] bytes = new byte[list.size()];
+        for (int i = 0; i < bytes.length; i++) bytes[i] = list.get(i);
+        return wrap(bytes);
+      }
+      JsonObject object = new JsonObject();
+      in.beginObject();
+      while (in.hasNext()) {
+        String name = in.nextName();
+        JsonToken valueToken = in.peek();
+        if (valueToken == JsonToken.BOOLEAN) {
+          object.addProperty(name, in.nextBoolean());
+        } else if (valueToken == JsonToken.NUMBER) {
+          object.addProperty(name, in.nextLong());
+        } else {
+          in.skipValue();
+        }
+      }
+      in.endObject();
+      List<byte[]> attachments = ATTACHMENTS.get();
+      byte[] bytes = placeholder(object, attachments == null ? Collections.<byte[]>emptyList() : attachments);
+      if (bytes == null) throw new IllegalStateException("expected binary data, found an object");
+      return wrap(bytes.clone());
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.tether.internal.client;
+
+import dev.tether.AckCall;
+import dev.tether.AckCancelledException;
+import dev.tether.AckTimeoutException;
+import dev.tether.Args;
+import dev.tether.Listener;
+import dev.tether.TetherException;
+import dev.tether.TransportException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One pending acknowledgement. Completion is a single compare-and-set, so success, timeout, cancel
+ * and disconnect race safely and exactly one wins. Thread-safe.
+ */
+final class RealAckCall implements AckCall {
+  private final RealSocket socket;
+  /** When the emit happened, on the scheduler's clock: timeouts count from here. */
+  final long emitNanos;
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Object lock = new Object();
+  private @Nullable Args result; // guarded by lock
+  private @Nullable Throwable failure; // guarded by lock
+  private boolean completed; // guarded by lock
+  private final List<Callback> callbacks = new ArrayList<>(); // guarded by lock
+
+  /** The ack id, assigned on the loop when the packet is queued; -1 until then. Loop-owned. */
+  long ackId = -1;
+
+  private static final class Callback {
+    final Listener<Args> success;
+    final Listener<Throwable> failure;
+
+    Callback(Listener<Args> success, Listener<Throwable> failure) {
+      this.success = success;
+      this.failure = failure;
+    }
+  }
+
+  RealAckCall(RealSocket socket, long emitNanos) {
+    this.socket = socket;
+    this.emitNanos = emitNanos;
+  }
+
+  @Override public AckCall timeout(long timeout, TimeUnit unit) {
+    if (unit == null) throw new NullPointerException("unit == null");
+    if (timeout <= 0 || unit.toNanos(timeout) <= 0) throw new IllegalArgumentException("timeout must be positive");
+    socket.setAckTimeout(this, unit.toNanos(timeout));
+    return this;
+  }
+
+  @Override public AckCall then(Listener<Args> success, Listener<Throwable> failure) {
+    if (success == null) throw new NullPointerException("success == null");
+    if (failure == null) throw new NullPointerException("failure == null");
+    Callback callback = new Callback(success, failure);
+    synchronized (lock) {
+      if (!completed) {
+        callbacks.add(callback);
+        return this;
+      }
+    }
+    deliver(callback);
+    return this;
+  }
+
+  @Override public void cancel() {
+    if (fail(new AckCancelledException())) socket.forgetAck(this);
+  }
+
+  @Override public boolean isDone() {
+    synchronized (lock) {
+      return completed;
+    }
+  }
+
+  @Override public Args await(long timeout, TimeUnit unit) throws InterruptedException {
+    socket.checkMayBlock("AckCall.await");
+    timeout(timeout, unit);
+    // The ack timeout completes the call; the margin only guards against a stuck event loop.
+    if (!done.await(unit.toNanos(timeout) + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)) {
+      throw new AckTimeoutException("no ack within " + timeout + " " + unit);
+    }
+    synchronized (lock) {
+      if (result != null) return result;
+      Throwable cause = failure;
+      if (cause instanceof TetherException) throw (TetherException) cause;
+      if (cause instanceof TransportException) {
+        throw new TetherException("emit failed: " + cause.getMessage(), cause);
+      }
+      throw new TetherException("emit failed", cause);
+    }
+  }
+
+  boolean succeed(Args args) {
+    List<Callback> toRun;
+    synchronized (lock) {
+      if (completed) return false;
+      completed = true;
+      result = args;
+      toRun = new ArrayList<>(callbacks);
+      callbacks.clear();
+    }
+    done.countDown();
+    for (Callback callback : toRun) deliver(callback);
+    return true;
+  }
+
+  boolean fail(Throwable error) {
+    List<Callback> toRun;
+    synchronized (lock) {
+      if (completed) return false;
+      completed = true;
+      failure = error;
+      toRun = new ArrayList<>(callbacks);
+      callbacks.clear();
+    }
+    done.countDown();
+    for (Callback callback : toRun) deliver(callback);
+    return true;
+  }
+
+  private void deliver(final Callback callback) {
+    final Args args;
+    final Throwable error;
+    synchronized (lock) {
+      args = result;
+      error = failure;
+    }
+    if (args != null) {
+      socket.deliver(callback.success, args, "ack");
+    } else if (error != null) {
+      socket.deliver(callback.failure, error, "ack");
+    }
+  }
+}

@@ -1,0 +1,647 @@
+package dev.tether.internal.client;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.tether.AckCall;
+import dev.tether.AckTimeoutException;
+import dev.tether.Args;
+import dev.tether.AuthProvider;
+import dev.tether.ConnectError;
+import dev.tether.DisconnectReason;
+import dev.tether.Event;
+import dev.tether.Listener;
+import dev.tether.Manager;
+import dev.tether.Socket;
+import dev.tether.SocketDisconnectedException;
+import dev.tether.SocketOptions;
+import dev.tether.Subscription;
+import dev.tether.TetherException;
+import dev.tether.TransportException;
+import dev.tether.internal.loop.Cancellable;
+import dev.tether.internal.loop.SerialExecutor;
+import dev.tether.internal.sio.SioPacket;
+import dev.tether.internal.sio.SocketIoV5;
+import java.lang.reflect.Type;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One namespace. Its protocol state is owned by the Manager's event loop; the public methods post to
+ * that loop, and listeners run on a serial executor over the Tether's callback executor.
+ */
+public final class RealSocket implements Socket {
+  private static final Logger logger = Logger.getLogger(RealSocket.class.getName());
+  /** Events kept for {@link #awaitEvent} since the last connect; the oldest go first. */
+  static final int EVENT_HISTORY = 1024;
+  /** socket.io-parser 4.2.6+ rejects packets with more binary attachments, on both sides. */
+  static final int MAX_ATTACHMENTS = 10;
+
+  private enum State { IDLE, WAITING_FOR_CONNECTION, WAITING_FOR_REPLY, CONNECTED }
+
+  private final RealManager manager;
+  private final String namespace;
+  final SocketOptions options;
+  private final ClientContext context;
+  private final SerialExecutor loop;
+  private final SerialExecutor delivery;
+  private final ListenerRegistry listeners = new ListenerRegistry();
+
+  // Owned by the loop.
+  private State state = State.IDLE;
+  private boolean active;
+  private int connectAttempt;
+  private Cancellable connectTimer = Cancellable.NONE;
+  private long nextAckId;
+  private final Map<Long, RealAckCall> sentAcks = new LinkedHashMap<>();
+  private final Map<RealAckCall, Cancellable> ackTimers = new HashMap<>();
+  private final ArrayDeque<Outgoing> sendBuffer = new ArrayDeque<>();
+  private final List<SioPacket> receivedBeforeReply = new ArrayList<>();
+
+  // Snapshots for other threads.
+  private volatile @Nullable String id;
+  private volatile boolean connected;
+  private volatile boolean activeSnapshot;
+
+  // awaitEvent/awaitConnected support; guarded by awaitLock.
+  private final Object awaitLock = new Object();
+  private final ArrayDeque<RealEvent> history = new ArrayDeque<>();
+  private @Nullable ConnectError lastConnectError;
+
+  /** An emit waiting to be written. */
+  private static final class Outgoing {
+    final String event;
+    final PayloadCodec.Encoded payload;
+    final @Nullable RealAckCall ack;
+
+    Outgoing(String event, PayloadCodec.Encoded payload, @Nullable RealAckCall ack) {
+      this.event = event;
+      this.payload = payload;
+      this.ack = ack;
+    }
+  }
+
+  RealSocket(RealManager manager, String namespace, SocketOptions options, ClientContext context) {
+    this.manager = manager;
+    this.namespace = namespace;
+    this.options = options;
+    this.context = context;
+    this.loop = manager.loop;
+    this.delivery = new SerialExecutor(context.callbackExecutor, context.runtime.scheduler(),
+        "callbacks of " + namespace);
+  }
+
+  @Override public String namespace() {
+    return namespace;
+  }
+
+  @Override public Manager manager() {
+    return manager;
+  }
+
+  @Override public @Nullable String id() {
+    return id;
+  }
+
+  @Override public boolean isConnected() {
+    return connected;
+  }
+
+  @Override public boolean isActive() {
+    return activeSnapshot;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  @Override public Socket connect() {
+    synchronized (awaitLock) {
+      lastConnectError = null; // awaitConnected after connect() must not see an older failure
+    }
+    loop.execute(() -> {
+      if (active) return;
+      active = true;
+      activeSnapshot = true;
+      state = State.WAITING_FOR_CONNECTION;
+      manager.requestConnect(this);
+    });
+    return this;
+  }
+
+  @Override public Socket disconnect() {
+    loop.execute(() -> {
+      if (!active && state == State.IDLE) return;
+      boolean wasConnected = state == State.CONNECTED;
+      if (wasConnected) {
+        try {
+          manager.send(SioPacket.disconnect(namespace));
+        } catch (TransportException | RuntimeException e) {
+          logger.log(Level.FINE, "could not send DISCONNECT for " + namespace, e);
+        }
+      }
+      deactivate();
+      if (wasConnected) onDisconnected(DisconnectReason.IO_CLIENT_DISCONNECT);
+      manager.onSocketInactive();
+    });
+    return this;
+  }
+
+  @Override public void close() {
+    disconnect();
+  }
+
+  /** Loop: true when this socket waits for the connection to open so it can join. */
+  boolean wantsConnection() {
+    return active && state == State.WAITING_FOR_CONNECTION;
+  }
+
+  /** Loop: the connection is open; send the namespace CONNECT (after evaluating auth off the loop). */
+  void sendConnect() {
+    if (!wantsConnection()) return;
+    state = State.WAITING_FOR_REPLY;
+    final int attempt = ++connectAttempt;
+    connectTimer = loop.schedule(() -> onConnectTimeout(attempt), options.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
+    final AuthProvider provider = options.auth();
+    if (provider == null) {
+      writeConnect(null, attempt);
+      return;
+    }
+    context.runAuth(() -> {
+      final JsonObject auth;
+      try {
+        auth = encodeAuth(provider.auth());
+      } catch (final Throwable t) {
+        loop.execute(() -> {
+          if (attempt != connectAttempt || state != State.WAITING_FOR_REPLY) return;
+          connectFailed(new ConnectError("auth provider failed: " + t, null, t, noData()));
+        });
+        return;
+      }
+      loop.execute(() -> writeConnect(auth, attempt));
+    });
+  }
+
+  private @Nullable JsonObject encodeAuth(@Nullable Object auth) {
+    if (auth == null) return null;
+    JsonElement json = context.codec.encode(null, new Object[] {auth}).json.get(0);
+    if (json.isJsonNull()) return null;
+    if (!json.isJsonObject()) {
+      throw new IllegalArgumentException("auth must serialize to a JSON object, not " + PayloadCodec.describe(json));
+    }
+    return json.getAsJsonObject();
+  }
+
+  private void writeConnect(@Nullable JsonObject auth, int attempt) {
+    if (attempt != connectAttempt || state != State.WAITING_FOR_REPLY) return;
+    if (!manager.isEngineOpen()) return; // the connection dropped meanwhile; onConnectionClosed handles it
+    try {
+      manager.send(SioPacket.connect(namespace, auth));
+    } catch (TransportException e) {
+      connectFailed(new ConnectError(e.getMessage() == null ? "connect failed" : e.getMessage(), null, e, noData()));
+    }
+  }
+
+  private void onConnectTimeout(int attempt) {
+    if (attempt != connectAttempt || state != State.WAITING_FOR_REPLY) return;
+    connectFailed(new ConnectError("timeout: no reply to CONNECT within " + options.connectTimeoutMillis() + " ms",
+        null, new AckTimeoutException("namespace connect timed out"), noData()));
+  }
+
+  private Args noData() {
+    return RealArgs.of(null, context.codec, "connect error data");
+  }
+
+  private void connectFailed(ConnectError error) {
+    deactivate();
+    synchronized (awaitLock) {
+      lastConnectError = error;
+      awaitLock.notifyAll();
+    }
+    deliverAll(listeners.connectError, error, "connect_error");
+    manager.onSocketInactive();
+  }
+
+  /** Loop: back to idle and inactive; acks of packets already sent can no longer be answered. */
+  private void deactivate() {
+    state = State.IDLE;
+    active = false;
+    activeSnapshot = false;
+    connectAttempt++;
+    connectTimer.cancel();
+    receivedBeforeReply.clear();
+  }
+
+  private void onDisconnected(DisconnectReason reason) {
+    id = null;
+    connected = false;
+    List<RealAckCall> failed = new ArrayList<>(sentAcks.values());
+    sentAcks.clear();
+    for (RealAckCall call : failed) {
+      cancelAckTimer(call);
+      call.fail(new SocketDisconnectedException(reason));
+    }
+    deliverAll(listeners.disconnect, reason, "disconnect");
+  }
+
+  /** Loop: the shared connection closed (or could not open). */
+  void onConnectionClosed(DisconnectReason reason, @Nullable TransportException cause) {
+    switch (state) {
+      case CONNECTED:
+        deactivate();
+        onDisconnected(reason);
+        break;
+      case WAITING_FOR_CONNECTION:
+      case WAITING_FOR_REPLY:
+        String message = cause != null && cause.getMessage() != null ? cause.getMessage() : reason.wireName();
+        connectFailed(new ConnectError(message, null, cause, noData()));
+        break;
+      default:
+    }
+  }
+
+  // ---- incoming --------------------------------------------------------------------------------
+
+  /** Loop: a packet for this namespace. */
+  void onPacket(SioPacket packet) {
+    switch (packet.type()) {
+      case CONNECT:
+        onConnectReply(packet.data());
+        break;
+      case CONNECT_ERROR:
+        if (state == State.WAITING_FOR_REPLY) connectFailed(connectError(packet.data()));
+        break;
+      case DISCONNECT:
+        if (state == State.CONNECTED) {
+          deactivate();
+          onDisconnected(DisconnectReason.IO_SERVER_DISCONNECT);
+          manager.onSocketInactive();
+        }
+        break;
+      case EVENT:
+      case BINARY_EVENT:
+        if (state == State.CONNECTED) {
+          dispatchEvent(packet);
+        } else if (state == State.WAITING_FOR_REPLY) {
+          receivedBeforeReply.add(packet); // e.g. events replayed by connection state recovery
+        }
+        break;
+      case ACK:
+      case BINARY_ACK:
+        Long ackId = packet.ackId();
+        RealAckCall call = ackId == null ? null : sentAcks.remove(ackId);
+        if (call != null) {
+          cancelAckTimer(call);
+          JsonElement data = packet.data();
+          call.succeed(new RealArgs(data != null && data.isJsonArray() ? data.getAsJsonArray() : new JsonArray(),
+              packet.attachments(), context.codec, "ack of event '" + namespace + "'"));
+        }
+        break;
+      default:
+    }
+  }
+
+  private void onConnectReply(@Nullable JsonElement data) {
+    if (state != State.WAITING_FOR_REPLY) {
+      // A reply after our timeout or disconnect: the server now thinks we joined; leave again.
+      if (manager.isEngineOpen() && state == State.IDLE) {
+        try {
+          manager.send(SioPacket.disconnect(namespace));
+        } catch (TransportException | RuntimeException ignored) {
+          // the connection is going away anyway
+        }
+      }
+      return;
+    }
+    JsonElement sid = data != null && data.isJsonObject() ? data.getAsJsonObject().get("sid") : null;
+    if (sid == null || !sid.isJsonPrimitive() || !((JsonPrimitive) sid).isString()) {
+      connectFailed(new ConnectError("the server's CONNECT reply has no sid: a socket.io 2.x server? "
+          + "This client speaks Socket.IO v5 (socket.io 3.x and 4.x)", data, null, RealArgs.of(data, context.codec, "connect reply")));
+      return;
+    }
+    connectTimer.cancel();
+    state = State.CONNECTED;
+    id = sid.getAsString();
+    connected = true;
+    delivery.execute(() -> {
+      synchronized (awaitLock) {
+        history.clear();
+        awaitLock.notifyAll();
+      }
+    });
+    deliverAll(listeners.connect, null, "connect");
+    List<SioPacket> early = new ArrayList<>(receivedBeforeReply);
+    receivedBeforeReply.clear();
+    for (SioPacket packet : early) dispatchEvent(packet);
+    flushSendBuffer();
+  }
+
+  private ConnectError connectError(@Nullable JsonElement data) {
+    String message = "connect error";
+    JsonElement detail = null;
+    if (data != null && data.isJsonObject()) {
+      JsonObject object = data.getAsJsonObject();
+      JsonElement text = object.get("message");
+      if (text != null && text.isJsonPrimitive()) message = text.getAsString();
+      detail = object.get("data");
+    } else if (data != null && data.isJsonPrimitive()) {
+      message = data.getAsString(); // the legacy string form
+    }
+    return new ConnectError(message, detail, null, RealArgs.of(detail, context.codec, "connect error data"));
+  }
+
+  private void dispatchEvent(SioPacket packet) {
+    JsonElement data = packet.data();
+    if (data == null || !data.isJsonArray() || data.getAsJsonArray().size() == 0) return;
+    JsonArray array = data.getAsJsonArray();
+    String name = array.get(0).getAsString();
+    JsonArray args = new JsonArray(array.size() - 1);
+    for (int i = 1; i < array.size(); i++) args.add(array.get(i));
+    final Long ackId = packet.ackId();
+    RealEvent.Acker acker = ackId == null ? null : values -> sendAck(ackId, values);
+    final RealEvent event = new RealEvent(name, args, packet.attachments(), context.codec, acker);
+    delivery.execute(() -> {
+      synchronized (awaitLock) {
+        if (history.size() == EVENT_HISTORY) history.removeFirst();
+        history.add(event);
+        awaitLock.notifyAll();
+      }
+      ListenerRegistry.dispatch(listeners.listeners(event.name()), (Event) event, event.name(), this::invokeNow);
+      ListenerRegistry.dispatch(listeners.any, (Event) event, event.name(), this::invokeNow);
+    });
+  }
+
+  /** Any thread: answers a server-side ack request. */
+  private void sendAck(final long ackId, Object[] values) {
+    final PayloadCodec.Encoded payload = context.codec.encode(null, values);
+    if (payload.attachments.size() > MAX_ATTACHMENTS) {
+      throw new IllegalArgumentException("at most " + MAX_ATTACHMENTS + " binary values per ack");
+    }
+    loop.execute(() -> {
+      if (state != State.CONNECTED) return; // the server forgot the request along with the session
+      try {
+        manager.send(SioPacket.ack(namespace, ackId, payload.json, payload.attachments));
+      } catch (TransportException e) {
+        context.errorHandler.onListenerError(this, "ack", e);
+      }
+    });
+  }
+
+  // ---- outgoing --------------------------------------------------------------------------------
+
+  @Override public Socket emit(String event, Object... args) {
+    Outgoing outgoing = prepare(event, args, null);
+    loop.execute(() -> queue(outgoing));
+    return this;
+  }
+
+  @Override public AckCall emitWithAck(String event, Object... args) {
+    final RealAckCall call = new RealAckCall(this, context.runtime.scheduler().nanoTime());
+    final Outgoing outgoing = prepare(event, args, call);
+    loop.execute(() -> {
+      if (call.isDone()) return; // cancelled before it was queued
+      call.ackId = nextAckId++;
+      if (options.ackTimeoutMillis() > 0 && !ackTimers.containsKey(call)) {
+        armAckTimer(call, TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMillis()));
+      }
+      queue(outgoing);
+    });
+    return call;
+  }
+
+  private Outgoing prepare(String event, @Nullable Object[] args, @Nullable RealAckCall ack) {
+    if (event == null) throw new NullPointerException("event == null");
+    if (args == null) args = new Object[] {null};
+    if (SocketIoV5.isReservedEventName(event)) {
+      throw new IllegalArgumentException("'" + event + "' is a reserved event name");
+    }
+    PayloadCodec.Encoded payload = context.codec.encode(event, args);
+    if (payload.attachments.size() > MAX_ATTACHMENTS) {
+      throw new IllegalArgumentException("at most " + MAX_ATTACHMENTS + " binary values per emit (servers reject more), got "
+          + payload.attachments.size());
+    }
+    return new Outgoing(event, payload, ack);
+  }
+
+  private void queue(Outgoing outgoing) {
+    if (state == State.CONNECTED && manager.isEngineOpen()) {
+      write(outgoing);
+    } else {
+      sendBuffer.add(outgoing);
+    }
+  }
+
+  private void flushSendBuffer() {
+    while (!sendBuffer.isEmpty() && state == State.CONNECTED) write(sendBuffer.poll());
+  }
+
+  private void write(Outgoing outgoing) {
+    RealAckCall ack = outgoing.ack;
+    if (ack != null && ack.isDone()) return;
+    SioPacket packet = SioPacket.event(namespace, outgoing.payload.json, ack == null ? null : ack.ackId,
+        outgoing.payload.attachments);
+    try {
+      manager.send(packet);
+    } catch (TransportException e) {
+      if (ack != null) {
+        cancelAckTimer(ack);
+        ack.fail(e);
+      } else {
+        context.errorHandler.onListenerError(this, outgoing.event, e);
+      }
+      return;
+    }
+    if (ack != null) sentAcks.put(ack.ackId, ack);
+    if (!listeners.anyOutgoing.isEmpty()) {
+      JsonArray args = new JsonArray();
+      JsonArray json = outgoing.payload.json;
+      for (int i = 1; i < json.size(); i++) args.add(json.get(i));
+      Event event = new RealEvent(outgoing.event, args, outgoing.payload.attachments, context.codec, null);
+      deliverAll(listeners.anyOutgoing, event, outgoing.event);
+    }
+  }
+
+  // ---- acks ------------------------------------------------------------------------------------
+
+  /** Any thread. */
+  void setAckTimeout(final RealAckCall call, final long timeoutNanos) {
+    loop.execute(() -> {
+      if (call.isDone()) return;
+      armAckTimer(call, timeoutNanos);
+    });
+  }
+
+  private void armAckTimer(final RealAckCall call, long timeoutNanos) {
+    cancelAckTimer(call);
+    long remaining = call.emitNanos + timeoutNanos - context.runtime.scheduler().nanoTime();
+    ackTimers.put(call, loop.schedule(() -> {
+      ackTimers.remove(call);
+      if (call.fail(new AckTimeoutException("operation has timed out"))) forgetOnLoop(call);
+    }, Math.max(0, remaining), TimeUnit.NANOSECONDS));
+  }
+
+  private void cancelAckTimer(RealAckCall call) {
+    Cancellable timer = ackTimers.remove(call);
+    if (timer != null) timer.cancel();
+  }
+
+  /** Any thread: the call completed without an ack (cancel): stop tracking it. */
+  void forgetAck(final RealAckCall call) {
+    loop.execute(() -> forgetOnLoop(call));
+  }
+
+  private void forgetOnLoop(RealAckCall call) {
+    cancelAckTimer(call);
+    if (call.ackId >= 0) sentAcks.remove(call.ackId);
+    for (Iterator<Outgoing> i = sendBuffer.iterator(); i.hasNext(); ) {
+      if (i.next().ack == call) i.remove();
+    }
+  }
+
+  // ---- listeners -------------------------------------------------------------------------------
+
+  @Override public Subscription on(String event, Listener<Event> listener) {
+    checkEvent(event);
+    return listeners.on(event, listener, false);
+  }
+
+  @Override public <T> Subscription on(String event, Class<T> type, Listener<@Nullable T> listener) {
+    return on(event, (Type) type, listener);
+  }
+
+  @Override public <T> Subscription on(String event, Type type, Listener<@Nullable T> listener) {
+    checkEvent(event);
+    return listeners.on(event, bound(type, listener), false);
+  }
+
+  @Override public Subscription once(String event, Listener<Event> listener) {
+    checkEvent(event);
+    return listeners.on(event, listener, true);
+  }
+
+  @Override public <T> Subscription once(String event, Class<T> type, Listener<@Nullable T> listener) {
+    checkEvent(event);
+    return listeners.on(event, bound(type, listener), true);
+  }
+
+  private static <T> Listener<Event> bound(final Type type, final Listener<@Nullable T> listener) {
+    if (type == null) throw new NullPointerException("type == null");
+    if (listener == null) throw new NullPointerException("listener == null");
+    return event -> listener.on(event.<T>arg(0, type));
+  }
+
+  private static void checkEvent(String event) {
+    if (event == null) throw new NullPointerException("event == null");
+  }
+
+  @Override public void off(String event) {
+    checkEvent(event);
+    listeners.off(event);
+  }
+
+  @Override public Subscription onAny(Listener<Event> listener) {
+    return ListenerRegistry.add(listeners.any, listener, false);
+  }
+
+  @Override public Subscription onAnyOutgoing(Listener<Event> listener) {
+    return ListenerRegistry.add(listeners.anyOutgoing, listener, false);
+  }
+
+  @Override public Subscription onConnect(final Runnable listener) {
+    if (listener == null) throw new NullPointerException("listener == null");
+    return ListenerRegistry.add(listeners.connect, ignored -> listener.run(), false);
+  }
+
+  @Override public Subscription onDisconnect(Listener<DisconnectReason> listener) {
+    return ListenerRegistry.add(listeners.disconnect, listener, false);
+  }
+
+  @Override public Subscription onConnectError(Listener<ConnectError> listener) {
+    return ListenerRegistry.add(listeners.connectError, listener, false);
+  }
+
+  private <T> void deliverAll(final List<ListenerRegistry.Entry<T>> list, final T value, final String what) {
+    if (list.isEmpty()) return;
+    delivery.execute(() -> ListenerRegistry.dispatch(list, value, what, this::invokeNow));
+  }
+
+  /** Runs one callback on this socket's callback executor. */
+  <T> void deliver(final Listener<T> listener, final T value, final String what) {
+    delivery.execute(() -> invokeNow(listener, value, what));
+  }
+
+  private <T> void invokeNow(Listener<T> listener, T value, String what) {
+    context.enterDelivery();
+    try {
+      listener.on(value);
+    } catch (Throwable t) {
+      try {
+        context.errorHandler.onListenerError(this, what, t);
+      } catch (Throwable handlerFailure) {
+        logger.log(Level.SEVERE, "listener error handler failed", handlerFailure);
+      }
+    } finally {
+      context.exitDelivery();
+    }
+  }
+
+  // ---- blocking helpers ------------------------------------------------------------------------
+
+  void checkMayBlock(String method) {
+    if (context.isDelivering() || loop.inLoop()) {
+      throw new IllegalStateException(method + " would block a Tether callback or event-loop thread and "
+          + "deadlock; use the asynchronous API there");
+    }
+  }
+
+  @Override public void awaitConnected(long timeout, TimeUnit unit) throws InterruptedException {
+    checkMayBlock("awaitConnected");
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    synchronized (awaitLock) {
+      while (!connected) {
+        ConnectError error = lastConnectError;
+        if (error != null) throw new TetherException("connect failed: " + error.message(), connectCause(error));
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new TetherException("not connected within " + timeout + " " + unit);
+        TimeUnit.NANOSECONDS.timedWait(awaitLock, left);
+      }
+    }
+  }
+
+  private static Throwable connectCause(ConnectError error) {
+    Throwable cause = error.cause();
+    return cause != null ? cause : new TetherException(error.toString());
+  }
+
+  @Override public Event awaitEvent(String event, long timeout, TimeUnit unit) throws InterruptedException {
+    checkEvent(event);
+    checkMayBlock("awaitEvent");
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    synchronized (awaitLock) {
+      while (true) {
+        for (Iterator<RealEvent> i = history.iterator(); i.hasNext(); ) {
+          RealEvent candidate = i.next();
+          if (candidate.name().equals(event)) {
+            i.remove();
+            return candidate;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new TetherException("no '" + event + "' event within " + timeout + " " + unit);
+        TimeUnit.NANOSECONDS.timedWait(awaitLock, left);
+      }
+    }
+  }
+
+  @Override public String toString() {
+    return "Socket{" + manager.uri() + namespace + (connected ? ", connected" : "") + "}";
+  }
+}

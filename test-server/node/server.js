@@ -229,6 +229,24 @@ function onConnection(socket) {
     }, intervalMs);
   });
 
+  // engine-id(ack): acknowledges with the Engine.IO connection id (equal for multiplexed namespaces)
+  // and this namespace's socket id.
+  socket.on("engine-id", (ack) => {
+    if (typeof ack === "function") ack(socket.conn.id, socket.id, socket.nsp.name);
+  });
+
+  // ack-after(ms, ...args, ack): acknowledges with args after ms milliseconds (a late ack).
+  socket.on("ack-after", (ms, ...rest) => {
+    const [args, ack] = splitAck(rest);
+    if (ack) setTimeout(() => ack(...args), ms);
+  });
+
+  // ask(event, ...args): emits event with args to this client asking for an ack, then emits
+  // "answered" with whatever the client acknowledged (binary included).
+  socket.on("ask", (event, ...args) => {
+    socket.emit(event, ...splitAck(args)[0], (...answer) => socket.emit("answered", ...answer));
+  });
+
   // transport(ack): acknowledges with the name of the transport carrying this connection now.
   socket.on("transport", (ack) => {
     if (typeof ack === "function") ack(socket.conn.transport.name);

@@ -70,7 +70,8 @@ public final class Tether implements Closeable {
   private boolean closed; // guarded by lock
 
   private Tether(Builder builder) {
-    runtime = TetherRuntime.create(new TetherRuntime.Config().okHttpClient(builder.okHttpClient));
+    runtime = TetherRuntime.create(new TetherRuntime.Config().okHttpClient(builder.okHttpClient)
+        .scheduler(builder.scheduler));
     Gson gson = builder.gson != null ? builder.gson
         : new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).disableHtmlEscaping().create();
     ListenerErrorHandler errorHandler = builder.errorHandler != null ? builder.errorHandler : Tether::logListenerError;
@@ -218,8 +219,15 @@ public final class Tether implements Closeable {
     private @Nullable Gson gson;
     private @Nullable Executor callbackExecutor;
     private @Nullable ListenerErrorHandler errorHandler;
+    private dev.tether.internal.loop.@Nullable TaskScheduler scheduler;
 
     Builder() {
+    }
+
+    /** For Tether's own tests: virtual time instead of the timer thread. */
+    Builder scheduler(dev.tether.internal.loop.TaskScheduler scheduler) {
+      this.scheduler = scheduler;
+      return this;
     }
 
     /** Bases every HTTP request and WebSocket on this client (derived, never modified or closed). */

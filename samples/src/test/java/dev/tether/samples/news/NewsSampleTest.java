@@ -1,0 +1,91 @@
+package dev.tether.samples.news;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Runs {@link NewsSample} against the real Node demo server ({@code samples/demo-server}). */
+class NewsSampleTest {
+
+  @Test
+  void answersTheNewsAndLeaves() throws Exception {
+    try (NewsServer server = NewsServer.start(Duration.ofMillis(100))) {
+      String output = runMain("--url", server.url(), "--count", "2");
+
+      List<String> lines = output.lines().collect(Collectors.toList());
+      assertThat(lines).filteredOn(line -> line.startsWith("connected as ")).hasSize(1);
+      String id = lines.stream().filter(line -> line.startsWith("connected as ")).findFirst()
+          .orElseThrow().substring("connected as ".length());
+      assertThat(id).isNotBlank();
+      assertThat(lines).filteredOn(line -> line.matches("news #\\d+ from the demo server"))
+          .containsExactly("news #1 from the demo server", "news #2 from the demo server");
+      assertThat(lines).last().isEqualTo("disconnected: io client disconnect");
+
+      // Both replies reach the server: the sample flushes them before it disconnects.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(replies(server)).containsExactly(
+              "reply from " + id + ": Hello Node.JS",
+              "reply from " + id + ": Hello Node.JS"));
+    }
+    assertThat(demoServerProcesses()).as("node processes left behind").isEmpty();
+  }
+
+  @Test
+  void startsAndStopsItsOwnServer() throws Exception {
+    String output = runMain("--count", "1"); // the first news comes at once
+
+    assertThat(output).contains("connected as ", "news #1 from the demo server",
+        "disconnected: io client disconnect");
+    assertThat(demoServerProcesses()).as("node processes left behind").isEmpty();
+  }
+
+  @Test
+  void serverStopsWhenClosed() {
+    NewsServer server = NewsServer.start();
+    assertThat(server.isAlive()).isTrue();
+    assertThat(server.url()).isEqualTo("http://127.0.0.1:" + server.port());
+    assertThat(server.output()).contains("NEWS_SERVER_LISTENING " + server.port());
+
+    server.close();
+    server.close(); // idempotent
+
+    assertThat(server.isAlive()).isFalse();
+  }
+
+  /** Runs NewsSample.main and returns what it printed on System.out. */
+  private static String runMain(String... args) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream originalOut = System.out;
+    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      NewsSample.main(args);
+    } finally {
+      System.setOut(originalOut);
+    }
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    System.out.print(output); // for the surefire report
+    return output;
+  }
+
+  private static List<String> replies(NewsServer server) {
+    return server.output().lines()
+        .filter(line -> line.startsWith("reply from "))
+        .collect(Collectors.toList());
+  }
+
+  /** Live child processes of this JVM that run news-server.js. */
+  private static List<ProcessHandle> demoServerProcesses() {
+    return ProcessHandle.current().descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> process.info().commandLine().orElse("").contains("news-server.js")
+            || process.info().arguments().map(List::of).orElse(List.of()).contains("news-server.js"))
+        .collect(Collectors.toList());
+  }
+}

@@ -22,17 +22,19 @@ for tool in java node npm; do
   fi
 done
 
-# exec.args is split like a shell command line: quote every argument so none is split or lost.
-exec_args=""
+# The arguments travel in -Dsample.args (exec:java's commandlineArgs, see samples/pom.xml; not
+# exec.args, which on a fresh clone would also reach the root pom's `npm ci` execution). It is split
+# like a shell command line: quote every argument so none is split or lost.
+sample_args=""
 for arg in "$@"; do
   if [[ "$arg" == *"'"* ]]; then
-    exec_args+=" \"$arg\""
+    sample_args+=" \"$arg\""
   else
-    exec_args+=" '$arg'"
+    sample_args+=" '$arg'"
   fi
 done
 
 echo "Building and starting the sample (the first run downloads dependencies and takes longer)..." >&2
 exec ./mvnw -q -pl samples -am package exec:java -DskipTests \
   -Dsample=dev.tether.samples.news.NewsSample \
-  "-Dexec.args=${exec_args# }"
+  "-Dsample.args=${sample_args# }"

@@ -42,8 +42,13 @@ io.on("connection", (socket) => {
   const timer = setInterval(sendNews, intervalMs); // ...then one every interval
   socket.on("disconnect", () => clearInterval(timer));
 
-  socket.on("reply", (payload) => {
-    console.log(`reply from ${socket.id}: ${payload}`);
+  // The seeds wrote socket.on("reply", ...). onAny is used instead because socket.io dispatches
+  // on(...) listeners one tick late and drops events that arrive together with the client's
+  // disconnect (socketio/socket.io#5213): a reply emitted just before disconnect() would be lost.
+  socket.onAny((event, payload) => {
+    if (event === "reply") {
+      console.log(`reply from ${socket.id}: ${payload}`);
+    }
   });
 });
 

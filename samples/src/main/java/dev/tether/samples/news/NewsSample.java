@@ -39,6 +39,9 @@ public final class NewsSample {
 
     // Our own demo server, unless --url names one. It is stopped in any case (finally).
     NewsServer server = url == null ? NewsServer.start() : null;
+    if (server != null) {
+      System.out.println("demo server listening at " + server.url());
+    }
     int exitCode;
     try {
       exitCode = talkTo(server == null ? url : server.url(), count);

@@ -41,8 +41,12 @@ final class RealAckCall implements AckCall {
     }
   }
 
-  RealAckCall(RealSocket socket, long emitNanos) {
+  /** The acknowledged event's name, for error messages. */
+  final String event;
+
+  RealAckCall(RealSocket socket, String event, long emitNanos) {
     this.socket = socket;
+    this.event = event;
     this.emitNanos = emitNanos;
   }
 

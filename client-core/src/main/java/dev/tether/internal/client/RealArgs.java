@@ -43,10 +43,19 @@ class RealArgs implements Args {
   }
 
   @Override public <T> @Nullable T arg(int index, Class<T> type) {
-    return codec.bind(element(index), type, attachments, "argument " + index + " of " + context);
+    return arg(index, (Type) type);
   }
 
   @Override public <T> @Nullable T arg(int index, Type type) {
+    if (type == Object.class || type == java.util.Map.class || type == List.class) {
+      // Gson's own adapter for these cannot be replaced, and it would turn binary values into
+      // placeholder maps: use the plain-Java view, which resolves them.
+      Object value = arg(index);
+      if (value == null || ((Class<?>) type).isInstance(value)) {
+        @SuppressWarnings("unchecked") T result = (T) value;
+        return result;
+      }
+    }
     return codec.bind(element(index), type, attachments, "argument " + index + " of " + context);
   }
 

@@ -33,7 +33,12 @@ final class RealEvent extends RealArgs implements Event {
   @Override public void ack(Object... args) {
     Acker target = acker;
     if (target == null || !acked.compareAndSet(false, true)) return;
-    target.ack(args);
+    try {
+      target.ack(args);
+    } catch (RuntimeException invalid) {
+      acked.set(false); // nothing was sent: a corrected call may still answer
+      throw invalid;
+    }
   }
 
   @Override public String toString() {

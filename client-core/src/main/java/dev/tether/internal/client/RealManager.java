@@ -88,13 +88,19 @@ public final class RealManager implements Manager {
   }
 
   @Override public Socket socket(String namespace) {
-    return socket(namespace, connectionOptions);
+    if (namespace == null) throw new NullPointerException("namespace == null");
+    RealSocket existing = sockets.get(normalizeNamespace(namespace));
+    return existing != null ? existing : socket(namespace, connectionOptions); // same options as before
   }
 
   @Override public Socket socket(String namespace, SocketOptions options) {
     if (namespace == null) throw new NullPointerException("namespace == null");
     if (options == null) throw new NullPointerException("options == null");
     String normalized = normalizeNamespace(namespace);
+    if (options != connectionOptions && !sameConnection(connectionOptions, options)) {
+      throw new IllegalArgumentException("this connection to " + uri + " uses other connection options (path, "
+          + "query, headers, transports, upgrade, timeout) than requested; use forceNew(true) for a separate connection");
+    }
     RealSocket existing = sockets.get(normalized);
     if (existing != null) {
       if (existing.options != options && !(existing.options.auth() == options.auth()
@@ -108,6 +114,13 @@ public final class RealManager implements Manager {
     RealSocket created = new RealSocket(this, normalized, options, context);
     RealSocket raced = sockets.putIfAbsent(normalized, created);
     return raced != null ? raced : created;
+  }
+
+  /** The rule of {@code SocketOptions.sameConnectionAs}, through the public accessors. */
+  private static boolean sameConnection(SocketOptions a, SocketOptions b) {
+    return a.path().equals(b.path()) && a.query().equals(b.query()) && a.extraHeaders().equals(b.extraHeaders())
+        && a.transports().equals(b.transports()) && a.upgrade() == b.upgrade()
+        && a.rememberUpgrade() == b.rememberUpgrade() && a.timeoutMillis() == b.timeoutMillis();
   }
 
   /** {@code "chat"} and {@code "/chat"} name the same namespace; a {@code ,} is not allowed in it. */

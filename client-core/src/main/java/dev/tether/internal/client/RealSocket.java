@@ -138,6 +138,12 @@ public final class RealSocket implements Socket {
   }
 
   @Override public Socket disconnect() {
+    synchronized (awaitLock) {
+      // Not connected from now on: a connect() + awaitConnected() right after must wait for the new
+      // session instead of seeing the old one before the loop ran this disconnect.
+      connected = false;
+      id = null;
+    }
     loop.execute(() -> {
       if (!active && state == State.IDLE) return;
       boolean wasConnected = state == State.CONNECTED;
@@ -302,7 +308,7 @@ public final class RealSocket implements Socket {
           cancelAckTimer(call);
           JsonElement data = packet.data();
           call.succeed(new RealArgs(data != null && data.isJsonArray() ? data.getAsJsonArray() : new JsonArray(),
-              packet.attachments(), context.codec, "ack of event '" + namespace + "'"));
+              packet.attachments(), context.codec, "the ack of event '" + call.event + "'"));
         }
         break;
       default:
@@ -404,7 +410,7 @@ public final class RealSocket implements Socket {
   }
 
   @Override public AckCall emitWithAck(String event, Object... args) {
-    final RealAckCall call = new RealAckCall(this, context.runtime.scheduler().nanoTime());
+    final RealAckCall call = new RealAckCall(this, event, context.runtime.scheduler().nanoTime());
     final Outgoing outgoing = prepare(event, args, call);
     loop.execute(() -> {
       if (call.isDone()) return; // cancelled before it was queued

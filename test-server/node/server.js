@@ -183,6 +183,8 @@ if (logRequests) {
   httpServer.prependListener("upgrade", logRequest);
 }
 
+const flakyAttempts = new Map();
+
 /** Splits a trailing acknowledgement callback off an event's arguments. */
 function splitAck(args) {
   if (args.length > 0 && typeof args[args.length - 1] === "function") {
@@ -245,6 +247,20 @@ function onConnection(socket) {
   // "answered" with whatever the client acknowledged (binary included).
   socket.on("ask", (event, ...args) => {
     socket.emit(event, ...splitAck(args)[0], (...answer) => socket.emit("answered", ...answer));
+  });
+
+  // flaky(key, ignore, ...args, ack): ignores the first `ignore` attempts for `key` (never acks
+  // them), then acknowledges with (key, attempts so far). The state is per server process.
+  socket.on("flaky", (key, ignore, ...rest) => {
+    const [, ack] = splitAck(rest);
+    const attempts = (flakyAttempts.get(key) || 0) + 1;
+    flakyAttempts.set(key, attempts);
+    if (attempts > ignore && ack) ack(key, attempts);
+  });
+
+  // flaky-count(key, ack): how many attempts the server saw for key.
+  socket.on("flaky-count", (key, ack) => {
+    if (typeof ack === "function") ack(flakyAttempts.get(key) || 0);
   });
 
   // transport(ack): acknowledges with the name of the transport carrying this connection now.

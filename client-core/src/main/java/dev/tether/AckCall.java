@@ -22,6 +22,16 @@ public interface AckCall {
   AckCall timeout(long timeout, TimeUnit unit);
 
   /**
+   * Re-sends the emit, with a fresh ack id, each time an attempt is not acknowledged within the
+   * timeout (at-least-once delivery: the server may see it more than once), at most {@code retries}
+   * more times; then the ack fails with {@link AckTimeoutException}. Each retry gets the full timeout.
+   * Also when the socket disconnects after sending, the emit goes back to the send buffer instead of
+   * failing, as long as retries are left. Replaces the socket's {@code retries} option. Without a
+   * timeout only disconnects trigger a retry.
+   */
+  AckCall retries(int retries);
+
+  /**
    * Registers callbacks for the outcome, invoked on the socket's callback executor; if the ack already
    * completed, one of them is invoked right away (asynchronously). May be called several times.
    */

@@ -7,4 +7,8 @@ public final class AckCancelledException extends TetherException {
   public AckCancelledException() {
     super("ack cancelled");
   }
+
+  public AckCancelledException(String message) {
+    super(message);
+  }
 }

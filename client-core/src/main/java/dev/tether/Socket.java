@@ -102,10 +102,31 @@ public interface Socket {
   Socket emit(String event, Object... args);
 
   /**
+   * Sends an event only if it can be written right now: dropped silently when the socket is not
+   * connected or the transport is busy (a polling POST in flight, an upgrade, a WebSocket backlog).
+   * Never buffered. For high-rate data where only the latest value matters (cursor positions).
+   */
+  Socket volatileEmit(String event, Object... args);
+
+  /**
    * Sends an event and asks the server to acknowledge it. The emit happens now; the returned handle
    * observes and controls the acknowledgement (see {@link AckCall}).
    */
   AckCall emitWithAck(String event, Object... args);
+
+  // ---- send buffer -------------------------------------------------------------------------------
+
+  /** Emits waiting in the send buffer for the socket to connect. */
+  int bufferedPackets();
+
+  /** Bytes (serialized JSON plus binary) waiting in the send buffer. */
+  long bufferedBytes();
+
+  /**
+   * Drops every buffered emit; their acks fail with {@link AckCancelledException}. Returns at once;
+   * the buffer is empty for every emit made after this call.
+   */
+  void clearSendBuffer();
 
   // ---- blocking helpers for tests and bots ---------------------------------------------------
 

@@ -36,8 +36,16 @@ public final class SocketOptions {
   private final @Nullable AuthProvider auth;
   private final long ackTimeoutMillis;
   private final long connectTimeoutMillis;
+  private final int sendBufferMaxPackets;
+  private final long sendBufferMaxBytes;
+  private final OverflowPolicy overflowPolicy;
+  private final int retries;
 
   private SocketOptions(Builder builder) {
+    sendBufferMaxPackets = builder.sendBufferMaxPackets;
+    sendBufferMaxBytes = builder.sendBufferMaxBytes;
+    overflowPolicy = builder.overflowPolicy;
+    retries = builder.retries;
     forceNew = builder.forceNew;
     multiplex = builder.multiplex;
     path = builder.path;
@@ -120,6 +128,26 @@ public final class SocketOptions {
     return connectTimeoutMillis;
   }
 
+  /** Most emits the send buffer holds while the socket is not connected. Default 1000. */
+  public int sendBufferMaxPackets() {
+    return sendBufferMaxPackets;
+  }
+
+  /** Most bytes (serialized JSON plus binary) the send buffer holds. Default 16 MiB. */
+  public long sendBufferMaxBytes() {
+    return sendBufferMaxBytes;
+  }
+
+  /** What a full send buffer does. Default {@link OverflowPolicy#FAIL_NEWEST}. */
+  public OverflowPolicy overflowPolicy() {
+    return overflowPolicy;
+  }
+
+  /** Re-sends of every {@code emitWithAck} whose attempt timed out (needs an ack timeout). Default 0. */
+  public int retries() {
+    return retries;
+  }
+
   /** True when both describe the same connection (path, query, headers, transports, upgrade, timeout). */
   boolean sameConnectionAs(SocketOptions other) {
     return path.equals(other.path) && query.equals(other.query) && extraHeaders.equals(other.extraHeaders)
@@ -147,6 +175,10 @@ public final class SocketOptions {
     private @Nullable AuthProvider auth;
     private long ackTimeoutMillis;
     private long connectTimeoutMillis = 20_000;
+    private int sendBufferMaxPackets = 1000;
+    private long sendBufferMaxBytes = 16L * 1024 * 1024;
+    private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_NEWEST;
+    private int retries;
 
     Builder() {
     }
@@ -164,6 +196,10 @@ public final class SocketOptions {
       auth = options.auth;
       ackTimeoutMillis = options.ackTimeoutMillis;
       connectTimeoutMillis = options.connectTimeoutMillis;
+      sendBufferMaxPackets = options.sendBufferMaxPackets;
+      sendBufferMaxBytes = options.sendBufferMaxBytes;
+      overflowPolicy = options.overflowPolicy;
+      retries = options.retries;
     }
 
     public Builder forceNew(boolean forceNew) {
@@ -263,7 +299,40 @@ public final class SocketOptions {
       return this;
     }
 
+    /**
+     * Bounds the buffer of emits made while the socket is not connected (they are sent, in order,
+     * once it connects). {@code maxPackets} 0 disables buffering: such emits fail at once.
+     */
+    public Builder sendBuffer(int maxPackets, long maxBytes, OverflowPolicy policy) {
+      if (maxPackets < 0) throw new IllegalArgumentException("maxPackets < 0: " + maxPackets);
+      if (maxBytes < 0) throw new IllegalArgumentException("maxBytes < 0: " + maxBytes);
+      checkNotNull(policy, "policy");
+      sendBufferMaxPackets = maxPackets;
+      sendBufferMaxBytes = maxBytes;
+      overflowPolicy = policy;
+      return this;
+    }
+
+    /**
+     * At-least-once delivery for {@code emitWithAck}: an attempt that is not acknowledged within the
+     * ack timeout is sent again (with a fresh ack id), up to {@code retries} more times; then the ack
+     * fails with {@link AckTimeoutException}. The server may see duplicates. Per emit: emits do not
+     * wait for each other. Requires {@link #ackTimeout}.
+     */
+    public Builder retries(int retries) {
+      if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
+      this.retries = retries;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if {@code retries} is set without an {@code ackTimeout}: nothing
+     *     would ever trigger a retry
+     */
     public SocketOptions build() {
+      if (retries > 0 && ackTimeoutMillis == 0) {
+        throw new IllegalStateException("retries(" + retries + ") needs an ackTimeout: each attempt is retried when it times out");
+      }
       return new SocketOptions(this);
     }
 

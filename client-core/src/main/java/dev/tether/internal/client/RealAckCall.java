@@ -28,8 +28,18 @@ final class RealAckCall implements AckCall {
   private boolean completed; // guarded by lock
   private final List<Callback> callbacks = new ArrayList<>(); // guarded by lock
 
-  /** The ack id, assigned on the loop when the packet is queued; -1 until then. Loop-owned. */
+  /** The ack id of the current attempt, assigned on the loop when queued; -1 until then. Loop-owned. */
   long ackId = -1;
+  /** Ack ids of every attempt sent so far (an ack to any of them completes the call). Loop-owned. */
+  final List<Long> attemptIds = new ArrayList<>(1);
+  /** What to send again on a retry. Set before the call is published. */
+  RealSocket.@Nullable Outgoing outgoing;
+  /** Retries still allowed. Loop-owned after publication. */
+  int retriesLeft;
+  /** Timeout of each attempt, 0 for none. Loop-owned. */
+  long timeoutNanos;
+  /** When the current attempt began (the emit, for the first). Loop-owned. */
+  long attemptStartNanos;
 
   private static final class Callback {
     final Listener<Args> success;
@@ -48,12 +58,19 @@ final class RealAckCall implements AckCall {
     this.socket = socket;
     this.event = event;
     this.emitNanos = emitNanos;
+    this.attemptStartNanos = emitNanos;
   }
 
   @Override public AckCall timeout(long timeout, TimeUnit unit) {
     if (unit == null) throw new NullPointerException("unit == null");
     if (timeout <= 0 || unit.toNanos(timeout) <= 0) throw new IllegalArgumentException("timeout must be positive");
     socket.setAckTimeout(this, unit.toNanos(timeout));
+    return this;
+  }
+
+  @Override public AckCall retries(int retries) {
+    if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
+    socket.setRetries(this, retries);
     return this;
   }
 

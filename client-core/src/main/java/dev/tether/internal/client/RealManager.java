@@ -180,6 +180,12 @@ public final class RealManager implements Manager {
     // else: opening; every socket that wants the connection joins once it is open
   }
 
+  /** True when a packet sent now would be written at once (for volatile emits). */
+  boolean isWritableNow() {
+    EngineSocket current = engine;
+    return current != null && current.isWritableNow();
+  }
+
   boolean isEngineOpen() {
     EngineSocket current = engine;
     return current != null && current.state() == EngineSocket.State.OPEN;

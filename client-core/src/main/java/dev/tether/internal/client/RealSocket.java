@@ -5,6 +5,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.tether.AckCall;
+import dev.tether.AckCancelledException;
+import dev.tether.SendBufferOverflowException;
 import dev.tether.AckTimeoutException;
 import dev.tether.Args;
 import dev.tether.AuthProvider;
@@ -66,6 +68,9 @@ public final class RealSocket implements Socket {
   private final Map<Long, RealAckCall> sentAcks = new LinkedHashMap<>();
   private final Map<RealAckCall, Cancellable> ackTimers = new HashMap<>();
   private final ArrayDeque<Outgoing> sendBuffer = new ArrayDeque<>();
+  private long sendBufferBytes;
+  private volatile int bufferedPacketsSnapshot;
+  private volatile long bufferedBytesSnapshot;
   private final List<SioPacket> receivedBeforeReply = new ArrayList<>();
 
   // Snapshots for other threads.
@@ -79,10 +84,12 @@ public final class RealSocket implements Socket {
   private @Nullable ConnectError lastConnectError;
 
   /** An emit waiting to be written. */
-  private static final class Outgoing {
+  static final class Outgoing {
     final String event;
     final PayloadCodec.Encoded payload;
     final @Nullable RealAckCall ack;
+    /** Serialized size, computed when the emit first waits in the buffer; -1 before. */
+    long bytes = -1;
 
     Outgoing(String event, PayloadCodec.Encoded payload, @Nullable RealAckCall ack) {
       this.event = event;
@@ -249,12 +256,27 @@ public final class RealSocket implements Socket {
   private void onDisconnected(DisconnectReason reason) {
     id = null;
     connected = false;
-    List<RealAckCall> failed = new ArrayList<>(sentAcks.values());
+    List<RealAckCall> sent = new ArrayList<>(new java.util.LinkedHashSet<>(sentAcks.values()));
     sentAcks.clear();
-    for (RealAckCall call : failed) {
+    List<Outgoing> resend = new ArrayList<>();
+    for (RealAckCall call : sent) {
       cancelAckTimer(call);
-      call.fail(new SocketDisconnectedException(reason));
+      Outgoing outgoing = call.outgoing;
+      if (call.retriesLeft > 0 && outgoing != null && !call.isDone()) {
+        call.retriesLeft--; // at-least-once: it goes out again once the socket is back
+        call.ackId = nextAckId++;
+        resend.add(outgoing);
+      } else {
+        call.fail(new SocketDisconnectedException(reason));
+      }
     }
+    for (int i = resend.size() - 1; i >= 0; i--) {
+      Outgoing outgoing = resend.get(i);
+      outgoing.bytes = sizeOf(outgoing);
+      sendBuffer.addFirst(outgoing); // ahead of later emits, in their original order
+      sendBufferBytes += outgoing.bytes;
+    }
+    updateBufferSnapshot();
     deliverAll(listeners.disconnect, reason, "disconnect");
   }
 
@@ -305,6 +327,7 @@ public final class RealSocket implements Socket {
         Long ackId = packet.ackId();
         RealAckCall call = ackId == null ? null : sentAcks.remove(ackId);
         if (call != null) {
+          for (Long attempt : call.attemptIds) sentAcks.remove(attempt);
           cancelAckTimer(call);
           JsonElement data = packet.data();
           call.succeed(new RealArgs(data != null && data.isJsonArray() ? data.getAsJsonArray() : new JsonArray(),
@@ -412,15 +435,30 @@ public final class RealSocket implements Socket {
   @Override public AckCall emitWithAck(String event, Object... args) {
     final RealAckCall call = new RealAckCall(this, event, context.runtime.scheduler().nanoTime());
     final Outgoing outgoing = prepare(event, args, call);
+    call.outgoing = outgoing;
+    call.retriesLeft = options.retries();
     loop.execute(() -> {
       if (call.isDone()) return; // cancelled before it was queued
       call.ackId = nextAckId++;
-      if (options.ackTimeoutMillis() > 0 && !ackTimers.containsKey(call)) {
-        armAckTimer(call, TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMillis()));
+      if (options.ackTimeoutMillis() > 0 && call.timeoutNanos == 0) {
+        call.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMillis());
       }
+      if (call.timeoutNanos > 0) armAckTimer(call);
       queue(outgoing);
     });
     return call;
+  }
+
+  @Override public Socket volatileEmit(String event, Object... args) {
+    final Outgoing outgoing = prepare(event, args, null);
+    loop.execute(() -> {
+      if (state == State.CONNECTED && manager.isWritableNow()) {
+        write(outgoing);
+      } else {
+        logger.log(Level.FINEST, "volatile emit of ''{0}'' dropped: not writable now", outgoing.event);
+      }
+    });
+    return this;
   }
 
   private Outgoing prepare(String event, @Nullable Object[] args, @Nullable RealAckCall ack) {
@@ -441,12 +479,96 @@ public final class RealSocket implements Socket {
     if (state == State.CONNECTED && manager.isEngineOpen()) {
       write(outgoing);
     } else {
-      sendBuffer.add(outgoing);
+      buffer(outgoing);
     }
   }
 
+  /** Loop: keeps an emit until the socket connects, within the configured bounds. */
+  private void buffer(Outgoing outgoing) {
+    long bytes = sizeOf(outgoing);
+    outgoing.bytes = bytes;
+    int maxPackets = options.sendBufferMaxPackets();
+    long maxBytes = options.sendBufferMaxBytes();
+    if (maxPackets == 0 || bytes > maxBytes) {
+      overflow(outgoing, "the send buffer cannot hold this emit (" + bytes + " bytes; limits " + maxPackets
+          + " emits, " + maxBytes + " bytes)");
+      return;
+    }
+    if (options.overflowPolicy() == dev.tether.OverflowPolicy.FAIL_NEWEST) {
+      if (sendBuffer.size() + 1 > maxPackets || sendBufferBytes + bytes > maxBytes) {
+        overflow(outgoing, "the send buffer is full (" + sendBuffer.size() + " emits, " + sendBufferBytes
+            + " bytes; limits " + maxPackets + " emits, " + maxBytes + " bytes)");
+        return;
+      }
+    } else {
+      while (sendBuffer.size() + 1 > maxPackets || sendBufferBytes + bytes > maxBytes) {
+        Outgoing oldest = sendBuffer.poll();
+        sendBufferBytes -= oldest.bytes;
+        overflow(oldest, "dropped from the full send buffer to make room for a newer emit");
+      }
+    }
+    sendBuffer.add(outgoing);
+    sendBufferBytes += bytes;
+    updateBufferSnapshot();
+  }
+
+  private void overflow(Outgoing outgoing, String message) {
+    SendBufferOverflowException error = new SendBufferOverflowException(
+        "emit of '" + outgoing.event + "' failed: " + message);
+    RealAckCall ack = outgoing.ack;
+    if (ack != null) {
+      cancelAckTimer(ack);
+      ack.fail(error);
+    } else {
+      context.errorHandler.onListenerError(this, outgoing.event, error);
+    }
+  }
+
+  /** JSON text length (UTF-8) plus binary bytes: what the buffer limits count. */
+  private static long sizeOf(Outgoing outgoing) {
+    long bytes = dev.tether.internal.util.Utf8.size(outgoing.payload.json.toString());
+    for (byte[] attachment : outgoing.payload.attachments) bytes += attachment.length;
+    return bytes;
+  }
+
+  private Outgoing takeBuffered() {
+    Outgoing outgoing = sendBuffer.poll();
+    sendBufferBytes -= outgoing.bytes;
+    updateBufferSnapshot();
+    return outgoing;
+  }
+
+  private void updateBufferSnapshot() {
+    if (sendBuffer.isEmpty()) sendBufferBytes = 0;
+    bufferedPacketsSnapshot = sendBuffer.size();
+    bufferedBytesSnapshot = sendBufferBytes;
+  }
+
   private void flushSendBuffer() {
-    while (!sendBuffer.isEmpty() && state == State.CONNECTED) write(sendBuffer.poll());
+    while (!sendBuffer.isEmpty() && state == State.CONNECTED) write(takeBuffered());
+  }
+
+  @Override public int bufferedPackets() {
+    return bufferedPacketsSnapshot;
+  }
+
+  @Override public long bufferedBytes() {
+    return bufferedBytesSnapshot;
+  }
+
+  @Override public void clearSendBuffer() {
+    loop.execute(() -> {
+      List<Outgoing> dropped = new ArrayList<>(sendBuffer);
+      sendBuffer.clear();
+      updateBufferSnapshot();
+      for (Outgoing outgoing : dropped) {
+        RealAckCall ack = outgoing.ack;
+        if (ack != null) {
+          cancelAckTimer(ack);
+          ack.fail(new AckCancelledException("send buffer cleared"));
+        }
+      }
+    });
   }
 
   private void write(Outgoing outgoing) {
@@ -465,7 +587,15 @@ public final class RealSocket implements Socket {
       }
       return;
     }
-    if (ack != null) sentAcks.put(ack.ackId, ack);
+    if (ack != null) {
+      sentAcks.put(ack.ackId, ack);
+      ack.attemptIds.add(ack.ackId);
+      if (ack.timeoutNanos > 0 && !ackTimers.containsKey(ack)) {
+        // re-sent after a disconnect: this attempt gets its full timeout from now
+        ack.attemptStartNanos = context.runtime.scheduler().nanoTime();
+        armAckTimer(ack);
+      }
+    }
     if (!listeners.anyOutgoing.isEmpty()) {
       JsonArray args = new JsonArray();
       JsonArray json = outgoing.payload.json;
@@ -481,17 +611,40 @@ public final class RealSocket implements Socket {
   void setAckTimeout(final RealAckCall call, final long timeoutNanos) {
     loop.execute(() -> {
       if (call.isDone()) return;
-      armAckTimer(call, timeoutNanos);
+      call.timeoutNanos = timeoutNanos;
+      armAckTimer(call);
     });
   }
 
-  private void armAckTimer(final RealAckCall call, long timeoutNanos) {
+  /** Any thread. */
+  void setRetries(final RealAckCall call, final int retries) {
+    loop.execute(() -> call.retriesLeft = retries);
+  }
+
+  /** Loop: (re)arms the timeout of the current attempt, counted from when that attempt began. */
+  private void armAckTimer(final RealAckCall call) {
     cancelAckTimer(call);
-    long remaining = call.emitNanos + timeoutNanos - context.runtime.scheduler().nanoTime();
+    long remaining = call.attemptStartNanos + call.timeoutNanos - context.runtime.scheduler().nanoTime();
     ackTimers.put(call, loop.schedule(() -> {
       ackTimers.remove(call);
-      if (call.fail(new AckTimeoutException("operation has timed out"))) forgetOnLoop(call);
+      onAttemptTimedOut(call);
     }, Math.max(0, remaining), TimeUnit.NANOSECONDS));
+  }
+
+  private void onAttemptTimedOut(RealAckCall call) {
+    if (call.isDone()) return;
+    Outgoing outgoing = call.outgoing;
+    if (call.retriesLeft > 0 && outgoing != null) {
+      call.retriesLeft--;
+      // A fresh id for the new attempt; an ack for an earlier attempt still completes the call.
+      removeFromBuffer(call);
+      call.ackId = nextAckId++;
+      call.attemptStartNanos = context.runtime.scheduler().nanoTime();
+      armAckTimer(call);
+      queue(outgoing);
+      return;
+    }
+    if (call.fail(new AckTimeoutException("operation has timed out"))) forgetOnLoop(call);
   }
 
   private void cancelAckTimer(RealAckCall call) {
@@ -506,10 +659,19 @@ public final class RealSocket implements Socket {
 
   private void forgetOnLoop(RealAckCall call) {
     cancelAckTimer(call);
-    if (call.ackId >= 0) sentAcks.remove(call.ackId);
+    for (Long attempt : call.attemptIds) sentAcks.remove(attempt);
+    removeFromBuffer(call);
+  }
+
+  private void removeFromBuffer(RealAckCall call) {
     for (Iterator<Outgoing> i = sendBuffer.iterator(); i.hasNext(); ) {
-      if (i.next().ack == call) i.remove();
+      Outgoing outgoing = i.next();
+      if (outgoing.ack == call) {
+        i.remove();
+        sendBufferBytes -= outgoing.bytes;
+      }
     }
+    updateBufferSnapshot();
   }
 
   // ---- listeners -------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 // samples and benchmarks. Started by dev.tether.testserver.SocketIoServer.
 //
 // Usage:   node server.js '<json>'
-//   json = {"options": {...socket.io Server options...}, "path"?: "/custom/"}
+//   json = {"options": {...socket.io Server options...}, "path"?: "/custom/", "port"?: 12345}
+//   "port" picks a fixed port (to restart a server where clients expect it); default ephemeral.
 //   The top-level "path" is a shorthand for options.path (the Engine.IO path, default "/socket.io/").
 //
 // Listens on 127.0.0.1, ephemeral port. Once listening, prints exactly one line to stdout:
@@ -314,6 +315,6 @@ httpServer.on("error", (e) => {
   console.error(`tether-test-server: ${e.stack || e}`);
   shutdown(1);
 });
-httpServer.listen(0, "127.0.0.1", () => {
+httpServer.listen(config.port || 0, "127.0.0.1", () => {
   console.log(`TETHER_SERVER_LISTENING ${httpServer.address().port}`);
 });

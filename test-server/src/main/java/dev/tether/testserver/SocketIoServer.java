@@ -131,8 +131,17 @@ public final class SocketIoServer implements AutoCloseable {
      *     does not start (the message contains its output)
      */
     public static SocketIoServer start(String serverOptionsJson) {
+        return start(serverOptionsJson, 0);
+    }
+
+    /**
+     * Starts a server on a fixed loopback {@code port} (0 for an ephemeral one), e.g. to restart a
+     * server where its clients expect it after {@link #close()}.
+     */
+    public static SocketIoServer start(String serverOptionsJson, int fixedPort) {
         JsonObject config = new JsonObject();
         config.add("options", parseOptions(serverOptionsJson));
+        if (fixedPort != 0) config.addProperty("port", fixedPort);
 
         Path dir = locateNodeDirectory();
         if (!Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))) {

@@ -35,6 +35,36 @@ public interface Manager {
   /** Called when an upgrade attempt failed; the connection carries on over polling. */
   Subscription onUpgradeError(Listener<TransportException> listener);
 
+  /** Before each reconnection attempt, with its number (1, 2, ...). */
+  Subscription onReconnectAttempt(Listener<Integer> listener);
+
+  /** After a reconnection succeeded (the connection is open again), with the attempt number. */
+  Subscription onReconnect(Listener<Integer> listener);
+
+  /** A reconnection attempt failed; another follows unless the attempts are used up. */
+  Subscription onReconnectError(Listener<TransportException> listener);
+
+  /** Reconnection gave up after {@code reconnectionAttempts}; the sockets are disconnected. */
+  Subscription onReconnectFailed(Runnable listener);
+
+  /** If a reconnection attempt is waiting for its delay, makes it now (e.g. the network is back). */
+  void reconnectNow();
+
+  /**
+   * Stops reconnection attempts until {@link #resumeReconnection()}, e.g. while the device knows it is
+   * offline: no futile attempts, no growing backoff. Sockets stay in {@code RECONNECTING}.
+   */
+  void suspendReconnection();
+
+  /** Undoes {@link #suspendReconnection()} and, if the connection is down, tries at once. */
+  void resumeReconnection();
+
+  /**
+   * Drops the current transport and reconnects at once, e.g. after a switch from Wi-Fi to cellular
+   * left it pointing at a dead network. Sockets see {@code transport close} and then reconnect.
+   */
+  void restartConnection();
+
   /** Disconnects every socket of this connection and closes it. Idempotent. */
   void close();
 }

@@ -47,8 +47,19 @@ public interface Socket {
 
   boolean isConnected();
 
-  /** True from {@link #connect()} until the socket is disconnected or refused. */
+  /** True from {@link #connect()} until the socket is disconnected, kicked, refused or gives up. */
   boolean isActive();
+
+  ConnectionState state();
+
+  /** Every change of {@link #state()}. */
+  Subscription onStateChange(Listener<ConnectionState> listener);
+
+  /**
+   * True when the last connect resumed the previous session through the server's connection state
+   * recovery (socket.io 4.6+): same id, rooms kept, and the events missed meanwhile were replayed.
+   */
+  boolean recovered();
 
   /** Joins the namespace, opening the shared connection if needed. Idempotent. */
   Socket connect();

@@ -40,8 +40,18 @@ public final class SocketOptions {
   private final long sendBufferMaxBytes;
   private final OverflowPolicy overflowPolicy;
   private final int retries;
+  private final boolean reconnection;
+  private final int reconnectionAttempts;
+  private final long reconnectionDelayMillis;
+  private final long reconnectionDelayMaxMillis;
+  private final double randomizationFactor;
 
   private SocketOptions(Builder builder) {
+    reconnection = builder.reconnection;
+    reconnectionAttempts = builder.reconnectionAttempts;
+    reconnectionDelayMillis = builder.reconnectionDelayMillis;
+    reconnectionDelayMaxMillis = builder.reconnectionDelayMaxMillis;
+    randomizationFactor = builder.randomizationFactor;
     sendBufferMaxPackets = builder.sendBufferMaxPackets;
     sendBufferMaxBytes = builder.sendBufferMaxBytes;
     overflowPolicy = builder.overflowPolicy;
@@ -148,17 +158,47 @@ public final class SocketOptions {
     return retries;
   }
 
+  /** Reconnect by itself after a recoverable loss. Default true. */
+  public boolean reconnection() {
+    return reconnection;
+  }
+
+  /** Reconnection attempts before giving up; {@link Integer#MAX_VALUE} (the default) means no limit. */
+  public int reconnectionAttempts() {
+    return reconnectionAttempts;
+  }
+
+  /** First reconnection delay; each later one doubles, up to {@link #reconnectionDelayMaxMillis()}. Default 1 s. */
+  public long reconnectionDelayMillis() {
+    return reconnectionDelayMillis;
+  }
+
+  /** Longest reconnection delay. Default 5 s. */
+  public long reconnectionDelayMaxMillis() {
+    return reconnectionDelayMaxMillis;
+  }
+
+  /** Jitter: each delay moves by up to this fraction of itself, up or down. Default 0.5. */
+  public double randomizationFactor() {
+    return randomizationFactor;
+  }
+
   /** True when both describe the same connection (path, query, headers, transports, upgrade, timeout). */
   boolean sameConnectionAs(SocketOptions other) {
     return path.equals(other.path) && query.equals(other.query) && extraHeaders.equals(other.extraHeaders)
         && transports.equals(other.transports) && upgrade == other.upgrade
-        && rememberUpgrade == other.rememberUpgrade && timeoutMillis == other.timeoutMillis;
+        && rememberUpgrade == other.rememberUpgrade && timeoutMillis == other.timeoutMillis
+        && reconnection == other.reconnection && reconnectionAttempts == other.reconnectionAttempts
+        && reconnectionDelayMillis == other.reconnectionDelayMillis
+        && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
+        && randomizationFactor == other.randomizationFactor;
   }
 
   String describeConnection() {
     return "path=" + path + ", query keys=" + query.keySet() + ", header names=" + extraHeaders.keySet()
         + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade=" + rememberUpgrade
-        + ", timeout=" + timeoutMillis + "ms";
+        + ", timeout=" + timeoutMillis + "ms, reconnection=" + reconnection + " (attempts " + reconnectionAttempts
+        + ", delay " + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor + ")";
   }
 
   /** Builds {@link SocketOptions}. Not thread-safe. */
@@ -179,6 +219,11 @@ public final class SocketOptions {
     private long sendBufferMaxBytes = 16L * 1024 * 1024;
     private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_NEWEST;
     private int retries;
+    private boolean reconnection = true;
+    private int reconnectionAttempts = Integer.MAX_VALUE;
+    private long reconnectionDelayMillis = 1_000;
+    private long reconnectionDelayMaxMillis = 5_000;
+    private double randomizationFactor = 0.5;
 
     Builder() {
     }
@@ -200,6 +245,11 @@ public final class SocketOptions {
       sendBufferMaxBytes = options.sendBufferMaxBytes;
       overflowPolicy = options.overflowPolicy;
       retries = options.retries;
+      reconnection = options.reconnection;
+      reconnectionAttempts = options.reconnectionAttempts;
+      reconnectionDelayMillis = options.reconnectionDelayMillis;
+      reconnectionDelayMaxMillis = options.reconnectionDelayMaxMillis;
+      randomizationFactor = options.randomizationFactor;
     }
 
     public Builder forceNew(boolean forceNew) {
@@ -322,6 +372,36 @@ public final class SocketOptions {
     public Builder retries(int retries) {
       if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
       this.retries = retries;
+      return this;
+    }
+
+    /** Reconnect by itself after a recoverable loss (default true). */
+    public Builder reconnection(boolean reconnection) {
+      this.reconnection = reconnection;
+      return this;
+    }
+
+    /** Attempts before giving up, at least 1; default {@link Integer#MAX_VALUE} (no limit). */
+    public Builder reconnectionAttempts(int attempts) {
+      if (attempts < 1) throw new IllegalArgumentException("reconnectionAttempts must be at least 1: " + attempts);
+      this.reconnectionAttempts = attempts;
+      return this;
+    }
+
+    /** First delay (default 1 s) and longest delay (default 5 s) between attempts. */
+    public Builder reconnectionDelay(long delay, long maxDelay, TimeUnit unit) {
+      long first = positiveMillis("reconnectionDelay", delay, unit);
+      long max = positiveMillis("reconnectionDelayMax", maxDelay, unit);
+      if (max < first) throw new IllegalArgumentException("the longest reconnection delay is shorter than the first");
+      reconnectionDelayMillis = first;
+      reconnectionDelayMaxMillis = max;
+      return this;
+    }
+
+    /** Jitter in [0, 1]: 0 for exact doubling; default 0.5. */
+    public Builder randomizationFactor(double factor) {
+      if (!(factor >= 0 && factor <= 1)) throw new IllegalArgumentException("randomizationFactor must be in [0, 1]: " + factor);
+      this.randomizationFactor = factor;
       return this;
     }
 

@@ -75,7 +75,8 @@ public final class Tether implements Closeable {
     Gson gson = builder.gson != null ? builder.gson
         : new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).disableHtmlEscaping().create();
     ListenerErrorHandler errorHandler = builder.errorHandler != null ? builder.errorHandler : Tether::logListenerError;
-    context = new ClientContext(runtime, new PayloadCodec(gson), builder.callbackExecutor, errorHandler);
+    context = new ClientContext(runtime, new PayloadCodec(gson), builder.callbackExecutor, errorHandler,
+        builder.random != null ? builder.random : new java.util.Random());
   }
 
   /** A Tether with default settings. */
@@ -222,6 +223,14 @@ public final class Tether implements Closeable {
     private dev.tether.internal.loop.@Nullable TaskScheduler scheduler;
 
     Builder() {
+    }
+
+    private java.util.@Nullable Random random;
+
+    /** For Tether's own tests: a fixed jitter sequence for reconnection delays. */
+    Builder random(java.util.Random random) {
+      this.random = random;
+      return this;
     }
 
     /** For Tether's own tests: virtual time instead of the timer thread. */

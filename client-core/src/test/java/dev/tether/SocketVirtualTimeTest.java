@@ -187,7 +187,9 @@ class SocketVirtualTimeTest {
     assertThat(error.isServerRefusal()).isFalse();
     assertThat(error.cause()).isInstanceOfSatisfying(TransportException.class,
         e -> assertThat(e.kind()).isEqualTo(TransportException.Kind.TIMEOUT));
-    assertThat(socket.isActive()).isFalse();
+    // A transport failure is recoverable: the socket keeps trying (reconnection is on by default).
+    assertThat(socket.isActive()).isTrue();
+    eventually().untilAsserted(() -> assertThat(socket.state()).isEqualTo(ConnectionState.RECONNECTING));
     assertThat(socket.manager().isOpen()).isFalse();
     assertThat(disconnects).isEmpty();
   }

@@ -24,12 +24,15 @@ public final class ClientContext {
   final PayloadCodec codec;
   final Executor callbackExecutor;
   final ListenerErrorHandler errorHandler;
+  /** Jitter of reconnection delays; injectable so tests get a fixed sequence. */
+  final java.util.Random random;
   private final @Nullable ExecutorService ownedCallbackExecutor;
   private final ThreadPoolExecutor authExecutor;
 
   public ClientContext(TetherRuntime runtime, PayloadCodec codec, @Nullable Executor callbackExecutor,
-      ListenerErrorHandler errorHandler) {
+      ListenerErrorHandler errorHandler, java.util.Random random) {
     this.runtime = runtime;
+    this.random = random;
     this.codec = codec;
     this.errorHandler = errorHandler;
     if (callbackExecutor == null) {

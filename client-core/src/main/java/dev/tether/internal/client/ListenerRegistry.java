@@ -53,6 +53,7 @@ final class ListenerRegistry {
   final CopyOnWriteArrayList<Entry<Void>> connect = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.DisconnectReason>> disconnect = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.ConnectError>> connectError = new CopyOnWriteArrayList<>();
+  final CopyOnWriteArrayList<Entry<dev.tether.ConnectionState>> state = new CopyOnWriteArrayList<>();
 
   Subscription on(String event, Listener<dev.tether.Event> listener, boolean once) {
     CopyOnWriteArrayList<Entry<dev.tether.Event>> list = byEvent.get(event);

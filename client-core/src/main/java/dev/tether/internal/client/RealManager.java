@@ -12,6 +12,7 @@ import dev.tether.internal.engine.EnginePacket;
 import dev.tether.internal.engine.EngineSocket;
 import dev.tether.internal.engine.Handshake;
 import dev.tether.internal.engine.TransportMemory;
+import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.sio.SioDecodingException;
 import dev.tether.internal.sio.SioPacket;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.HttpUrl;
@@ -53,7 +55,19 @@ public final class RealManager implements Manager {
       new CopyOnWriteArrayList<>();
   private final SerialExecutor delivery;
 
+  private final CopyOnWriteArrayList<ListenerRegistry.Entry<Integer>> reconnectAttemptListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ListenerRegistry.Entry<Integer>> reconnectListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ListenerRegistry.Entry<TransportException>> reconnectErrorListeners =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ListenerRegistry.Entry<Void>> reconnectFailedListeners = new CopyOnWriteArrayList<>();
+
   // Owned by the loop.
+  private final Backoff backoff;
+  /** A reconnection cycle is under way (between a loss and the next successful open or give-up). */
+  private boolean reconnecting;
+  private boolean suspended;
+  private Cancellable reconnectTimer = Cancellable.NONE;
+  private boolean attemptScheduled;
   private @Nullable EngineSocket engine;
   private SocketIoProtocol.@Nullable Decoder decoder;
   private volatile @Nullable String transport;
@@ -68,6 +82,8 @@ public final class RealManager implements Manager {
     this.closeHook = closeHook;
     this.loop = context.runtime.newLoop("tether " + Redact.url(engineOptions.endpoint()));
     this.delivery = new SerialExecutor(context.callbackExecutor, context.runtime.scheduler(), "manager callbacks");
+    this.backoff = new Backoff(connectionOptions.reconnectionDelayMillis(), connectionOptions.reconnectionDelayMaxMillis(),
+        connectionOptions.randomizationFactor(), context.random);
   }
 
   /** The connection options every socket on this Manager shares. */
@@ -150,13 +166,85 @@ public final class RealManager implements Manager {
     return ListenerRegistry.add(upgradeErrorListeners, listener, false);
   }
 
+  @Override public Subscription onReconnectAttempt(Listener<Integer> listener) {
+    return ListenerRegistry.add(reconnectAttemptListeners, listener, false);
+  }
+
+  @Override public Subscription onReconnect(Listener<Integer> listener) {
+    return ListenerRegistry.add(reconnectListeners, listener, false);
+  }
+
+  @Override public Subscription onReconnectError(Listener<TransportException> listener) {
+    return ListenerRegistry.add(reconnectErrorListeners, listener, false);
+  }
+
+  @Override public Subscription onReconnectFailed(final Runnable listener) {
+    if (listener == null) throw new NullPointerException("listener == null");
+    return ListenerRegistry.add(reconnectFailedListeners, ignored -> listener.run(), false);
+  }
+
+  @Override public void reconnectNow() {
+    loop.execute(() -> {
+      if (attemptScheduled && !closed) {
+        reconnectTimer.cancel();
+        attemptReconnect();
+      }
+    });
+  }
+
+  @Override public void suspendReconnection() {
+    loop.execute(() -> {
+      suspended = true;
+      reconnectTimer.cancel(); // attemptScheduled stays: resume makes the attempt
+    });
+  }
+
+  @Override public void resumeReconnection() {
+    loop.execute(() -> {
+      if (!suspended) return;
+      suspended = false;
+      if (attemptScheduled && !closed) attemptReconnect();
+    });
+  }
+
+  @Override public void restartConnection() {
+    loop.execute(() -> {
+      if (closed) return;
+      EngineSocket current = engine;
+      if (current == null) {
+        if (attemptScheduled && !suspended) {
+          reconnectTimer.cancel();
+          attemptReconnect();
+        }
+        return;
+      }
+      engineGone();
+      current.close(); // tells the server if it still can; we do not wait for it
+      boolean willReconnect = connectionOptions.reconnection() && anyActive();
+      for (RealSocket socket : new ArrayList<>(sockets.values())) {
+        socket.onConnectionClosed(DisconnectReason.TRANSPORT_CLOSE, null, willReconnect);
+      }
+      if (willReconnect && !suspended) {
+        backoff.reset();
+        reconnecting = true;
+        attemptScheduled = true;
+        attemptReconnect();
+      } else if (willReconnect) {
+        scheduleReconnect();
+      }
+    });
+  }
+
   @Override public void close() {
     loop.execute(() -> {
       if (closed) return;
       closed = true;
+      reconnectTimer.cancel();
+      attemptScheduled = false;
       for (RealSocket socket : sockets.values()) socket.disconnect();
       // The disconnects above are queued behind this task; close the connection after them.
       loop.execute(() -> {
+        for (RealSocket socket : sockets.values()) socket.markClosed();
         closeEngine();
         closeHook.onClosed(this);
       });
@@ -168,11 +256,12 @@ public final class RealManager implements Manager {
   void requestConnect(RealSocket socket) {
     if (closed) {
       socket.onConnectionClosed(DisconnectReason.IO_CLIENT_DISCONNECT,
-          new TransportException(TransportException.Kind.CONNECT_FAILED, "the manager of " + uri + " is closed"));
+          new TransportException(TransportException.Kind.CONNECT_FAILED, "the manager of " + uri + " is closed"), false);
       return;
     }
     EngineSocket current = engine;
     if (current == null) {
+      if (attemptScheduled) return; // a reconnection is pending: this socket joins when it opens
       openEngine();
     } else if (current.state() == EngineSocket.State.OPEN) {
       socket.sendConnect();
@@ -202,10 +291,57 @@ public final class RealManager implements Manager {
 
   /** A socket stopped using the connection: close it when nobody uses it any more. */
   void onSocketInactive() {
-    for (RealSocket socket : sockets.values()) {
-      if (socket.isActive()) return;
-    }
+    if (anyActive()) return;
+    reconnectTimer.cancel();
+    attemptScheduled = false;
+    reconnecting = false;
+    backoff.reset();
     closeEngine();
+  }
+
+  private boolean anyActive() {
+    for (RealSocket socket : sockets.values()) {
+      if (socket.isActive()) return true;
+    }
+    return false;
+  }
+
+  /** Loop: the connection is down (or did not open); try again after the next backoff delay. */
+  private void scheduleReconnect() {
+    if (closed || attemptScheduled) return;
+    if (backoff.attempts() >= connectionOptions.reconnectionAttempts()) {
+      giveUp();
+      return;
+    }
+    reconnecting = true;
+    attemptScheduled = true;
+    long delay = backoff.nextDelayMillis();
+    logger.log(Level.FINE, "{0}: reconnection attempt {1} in {2} ms",
+        new Object[] {uri, backoff.attempts(), delay});
+    if (!suspended) reconnectTimer = loop.schedule(this::attemptReconnect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void attemptReconnect() {
+    if (!attemptScheduled || closed) return;
+    attemptScheduled = false;
+    reconnectTimer = Cancellable.NONE;
+    if (!anyActive()) {
+      reconnecting = false;
+      backoff.reset();
+      return;
+    }
+    if (engine != null) return; // already open or opening
+    deliverAll(reconnectAttemptListeners, Math.max(1, backoff.attempts()), "reconnectAttempt");
+    openEngine();
+  }
+
+  private void giveUp() {
+    logger.log(Level.INFO, "{0}: giving up reconnecting after {1} attempts", new Object[] {uri, backoff.attempts()});
+    reconnecting = false;
+    attemptScheduled = false;
+    backoff.reset();
+    deliverAll(reconnectFailedListeners, null, "reconnectFailed");
+    for (RealSocket socket : new ArrayList<>(sockets.values())) socket.onReconnectFailed();
   }
 
   private void openEngine() {
@@ -218,6 +354,11 @@ public final class RealManager implements Manager {
       @Override public void onOpen(Handshake handshake) {
         if (!current()) return;
         transport = self[0].transportName();
+        if (reconnecting) {
+          deliverAll(reconnectListeners, Math.max(1, backoff.attempts()), "reconnect");
+          reconnecting = false;
+        }
+        backoff.reset();
         for (RealSocket socket : sockets.values()) {
           if (socket.wantsConnection()) socket.sendConnect();
         }
@@ -258,20 +399,28 @@ public final class RealManager implements Manager {
       @Override public void onOpenFailed(TransportException error) {
         if (!current()) return;
         engineGone();
-        for (RealSocket socket : new ArrayList<>(sockets.values())) {
-          socket.onConnectionClosed(DisconnectReason.TRANSPORT_ERROR, error);
-        }
+        if (reconnecting) deliverAll(reconnectErrorListeners, error, "reconnectError");
+        connectionLost(DisconnectReason.TRANSPORT_ERROR, error);
       }
 
       @Override public void onClose(DisconnectReason reason, @Nullable TransportException cause) {
         if (!current()) return;
         engineGone();
-        for (RealSocket socket : new ArrayList<>(sockets.values())) socket.onConnectionClosed(reason, cause);
+        connectionLost(reason, cause);
       }
     });
     engine = self[0];
     decoder = protocol.newDecoder(SocketIoProtocol.Limits.DEFAULT);
     self[0].open();
+  }
+
+  /** Loop: tells the sockets and, when the reason allows and someone still needs it, reconnects. */
+  private void connectionLost(DisconnectReason reason, @Nullable TransportException cause) {
+    boolean willReconnect = reason.isRecoverable() && connectionOptions.reconnection() && !closed && anyActive();
+    for (RealSocket socket : new ArrayList<>(sockets.values())) {
+      socket.onConnectionClosed(reason, cause, willReconnect);
+    }
+    if (willReconnect && anyActive()) scheduleReconnect();
   }
 
   private void onParseError(SioDecodingException e) {
@@ -280,11 +429,8 @@ public final class RealManager implements Manager {
     EngineSocket broken = engine;
     engineGone();
     if (broken != null) broken.close();
-    TransportException cause = new TransportException(TransportException.Kind.PROTOCOL_ERROR,
-        "invalid Socket.IO packet: " + e.getMessage());
-    for (RealSocket socket : new ArrayList<>(sockets.values())) {
-      socket.onConnectionClosed(DisconnectReason.PARSE_ERROR, cause);
-    }
+    connectionLost(DisconnectReason.PARSE_ERROR, new TransportException(TransportException.Kind.PROTOCOL_ERROR,
+        "invalid Socket.IO packet: " + e.getMessage()));
   }
 
   private void engineGone() {

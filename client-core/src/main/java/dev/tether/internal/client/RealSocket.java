@@ -11,6 +11,7 @@ import dev.tether.AckTimeoutException;
 import dev.tether.Args;
 import dev.tether.AuthProvider;
 import dev.tether.ConnectError;
+import dev.tether.ConnectionState;
 import dev.tether.DisconnectReason;
 import dev.tether.Event;
 import dev.tether.Listener;
@@ -73,6 +74,14 @@ public final class RealSocket implements Socket {
   private volatile long bufferedBytesSnapshot;
   private final List<SioPacket> receivedBeforeReply = new ArrayList<>();
 
+  // Connection state recovery (socket.io 4.6+): the private session id and the last event offset.
+  private @Nullable String pid;
+  private @Nullable String lastOffset;
+  private volatile boolean recovered;
+  /** The connection was lost while joined (or could not open): the next join is a reconnection. */
+  private boolean reconnecting;
+  private volatile ConnectionState publicState = ConnectionState.DISCONNECTED;
+
   // Snapshots for other threads.
   private volatile @Nullable String id;
   private volatile boolean connected;
@@ -128,6 +137,18 @@ public final class RealSocket implements Socket {
     return activeSnapshot;
   }
 
+  @Override public ConnectionState state() {
+    return publicState;
+  }
+
+  @Override public Subscription onStateChange(Listener<ConnectionState> listener) {
+    return ListenerRegistry.add(listeners.state, listener, false);
+  }
+
+  @Override public boolean recovered() {
+    return recovered;
+  }
+
   // ---- lifecycle -------------------------------------------------------------------------------
 
   @Override public Socket connect() {
@@ -135,10 +156,12 @@ public final class RealSocket implements Socket {
       lastConnectError = null; // awaitConnected after connect() must not see an older failure
     }
     loop.execute(() -> {
-      if (active) return;
+      if (active || publicState == ConnectionState.CLOSED) return;
       active = true;
       activeSnapshot = true;
+      reconnecting = false;
       state = State.WAITING_FOR_CONNECTION;
+      setState(ConnectionState.CONNECTING);
       manager.requestConnect(this);
     });
     return this;
@@ -162,6 +185,8 @@ public final class RealSocket implements Socket {
         }
       }
       deactivate();
+      pid = null; // no recovery after an explicit disconnect
+      lastOffset = null;
       if (wasConnected) onDisconnected(DisconnectReason.IO_CLIENT_DISCONNECT);
       manager.onSocketInactive();
     });
@@ -216,6 +241,17 @@ public final class RealSocket implements Socket {
   private void writeConnect(@Nullable JsonObject auth, int attempt) {
     if (attempt != connectAttempt || state != State.WAITING_FOR_REPLY) return;
     if (!manager.isEngineOpen()) return; // the connection dropped meanwhile; onConnectionClosed handles it
+    String sessionPid = pid;
+    if (sessionPid != null) {
+      // Ask the server to resume the session: pid and offset, merged with auth (auth keys win).
+      JsonObject payload = new JsonObject();
+      payload.addProperty("pid", sessionPid);
+      if (lastOffset != null) payload.addProperty("offset", lastOffset);
+      if (auth != null) {
+        for (Map.Entry<String, JsonElement> entry : auth.entrySet()) payload.add(entry.getKey(), entry.getValue());
+      }
+      auth = payload;
+    }
     try {
       manager.send(SioPacket.connect(namespace, auth));
     } catch (TransportException e) {
@@ -248,9 +284,35 @@ public final class RealSocket implements Socket {
     state = State.IDLE;
     active = false;
     activeSnapshot = false;
+    reconnecting = false;
     connectAttempt++;
     connectTimer.cancel();
     receivedBeforeReply.clear();
+    if (publicState != ConnectionState.CLOSED) setState(ConnectionState.DISCONNECTED);
+  }
+
+  /** Loop: publishes a state change to listeners. */
+  private void setState(ConnectionState next) {
+    if (publicState == next) return;
+    publicState = next;
+    deliverAll(listeners.state, next, "stateChange");
+  }
+
+  /** Loop: the Manager closed for good. */
+  void markClosed() {
+    if (active || state != State.IDLE) {
+      boolean wasConnected = state == State.CONNECTED;
+      deactivate();
+      if (wasConnected) onDisconnected(DisconnectReason.IO_CLIENT_DISCONNECT);
+    }
+    setState(ConnectionState.CLOSED);
+  }
+
+  /** Loop: reconnection gave up; the socket stops trying. */
+  void onReconnectFailed() {
+    if (!active) return;
+    deactivate();
+    manager.onSocketInactive();
   }
 
   private void onDisconnected(DisconnectReason reason) {
@@ -281,19 +343,44 @@ public final class RealSocket implements Socket {
   }
 
   /** Loop: the shared connection closed (or could not open). */
-  void onConnectionClosed(DisconnectReason reason, @Nullable TransportException cause) {
-    switch (state) {
-      case CONNECTED:
-        deactivate();
-        onDisconnected(reason);
-        break;
-      case WAITING_FOR_CONNECTION:
-      case WAITING_FOR_REPLY:
-        String message = cause != null && cause.getMessage() != null ? cause.getMessage() : reason.wireName();
-        connectFailed(new ConnectError(message, null, cause, noData()));
-        break;
-      default:
+  void onConnectionClosed(DisconnectReason reason, @Nullable TransportException cause, boolean willReconnect) {
+    if (!active && state == State.IDLE) return;
+    if (!willReconnect) {
+      switch (state) {
+        case CONNECTED:
+          deactivate();
+          onDisconnected(reason);
+          break;
+        case WAITING_FOR_CONNECTION:
+        case WAITING_FOR_REPLY:
+          connectFailed(transportConnectError(reason, cause));
+          break;
+        default:
+      }
+      return;
     }
+    // Stay active: the Manager reconnects, and this socket joins again when it does.
+    boolean wasConnected = state == State.CONNECTED;
+    state = State.WAITING_FOR_CONNECTION;
+    connectAttempt++;
+    connectTimer.cancel();
+    receivedBeforeReply.clear();
+    reconnecting = true;
+    setState(ConnectionState.RECONNECTING);
+    if (wasConnected) {
+      onDisconnected(reason);
+    } else {
+      ConnectError error = transportConnectError(reason, cause);
+      synchronized (awaitLock) {
+        lastConnectError = null; // still trying: awaitConnected keeps waiting
+      }
+      deliverAll(listeners.connectError, error, "connect_error");
+    }
+  }
+
+  private ConnectError transportConnectError(DisconnectReason reason, @Nullable TransportException cause) {
+    String message = cause != null && cause.getMessage() != null ? cause.getMessage() : reason.wireName();
+    return new ConnectError(message, null, cause, noData());
   }
 
   // ---- incoming --------------------------------------------------------------------------------
@@ -357,9 +444,17 @@ public final class RealSocket implements Socket {
       return;
     }
     connectTimer.cancel();
+    JsonElement replyPid = data.getAsJsonObject().get("pid");
+    String newPid = replyPid != null && replyPid.isJsonPrimitive() && ((JsonPrimitive) replyPid).isString()
+        ? replyPid.getAsString() : null;
+    recovered = newPid != null && newPid.equals(pid);
+    if (!recovered) lastOffset = null;
+    pid = newPid;
+    reconnecting = false;
     state = State.CONNECTED;
     id = sid.getAsString();
     connected = true;
+    setState(ConnectionState.CONNECTED);
     delivery.execute(() -> {
       synchronized (awaitLock) {
         history.clear();
@@ -395,6 +490,12 @@ public final class RealSocket implements Socket {
     JsonArray args = new JsonArray(array.size() - 1);
     for (int i = 1; i < array.size(); i++) args.add(array.get(i));
     final Long ackId = packet.ackId();
+    if (pid != null && ackId == null && args.size() > 0) {
+      // With recovery on, the server appends the event's offset as a last string argument (left in
+      // the arguments, as the reference client does); the latest one lets a reconnect resume here.
+      JsonElement last = args.get(args.size() - 1);
+      if (last.isJsonPrimitive() && ((JsonPrimitive) last).isString()) lastOffset = last.getAsString();
+    }
     RealEvent.Acker acker = ackId == null ? null : values -> sendAck(ackId, values);
     final RealEvent event = new RealEvent(name, args, packet.attachments(), context.codec, acker);
     delivery.execute(() -> {

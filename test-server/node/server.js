@@ -264,6 +264,25 @@ function onConnection(socket) {
     if (typeof ack === "function") ack(flakyAttempts.get(key) || 0);
   });
 
+  // join(room, ack): joins a room; acknowledges with the rooms this socket is in.
+  socket.on("join", (room, ack) => {
+    socket.join(room);
+    if (typeof ack === "function") ack([...socket.rooms]);
+  });
+
+  // broadcast-room(room, ...args, ack): emits "room-news"(...args) to every socket of this namespace
+  // in room (the sender included), then acknowledges.
+  socket.on("broadcast-room", (room, ...rest) => {
+    const [args, ack] = splitAck(rest);
+    socket.nsp.to(room).emit("room-news", ...args);
+    if (ack) ack();
+  });
+
+  // recovered(ack): whether the server recovered this socket's session (connection state recovery).
+  socket.on("recovered", (ack) => {
+    if (typeof ack === "function") ack(socket.recovered === true, socket.id);
+  });
+
   // transport(ack): acknowledges with the name of the transport carrying this connection now.
   socket.on("transport", (ack) => {
     if (typeof ack === "function") ack(socket.conn.transport.name);

@@ -47,7 +47,10 @@ public interface Manager {
   /** Reconnection gave up after {@code reconnectionAttempts}; the sockets are disconnected. */
   Subscription onReconnectFailed(Runnable listener);
 
-  /** If a reconnection attempt is waiting for its delay, makes it now (e.g. the network is back). */
+  /**
+   * If a reconnection attempt is waiting for its delay, makes it now (e.g. the network is back), also
+   * while reconnection is suspended.
+   */
   void reconnectNow();
 
   /**
@@ -61,7 +64,8 @@ public interface Manager {
 
   /**
    * Drops the current transport and reconnects at once, e.g. after a switch from Wi-Fi to cellular
-   * left it pointing at a dead network. Sockets see {@code transport close} and then reconnect.
+   * left it pointing at a dead network. Sockets see {@code transport close} and then reconnect, also
+   * when automatic reconnection is off.
    */
   void restartConnection();
 

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -499,6 +499,62 @@ class DeliveryIntegrationTest {
     assertThat(flakyCount(socket, key)).isEqualTo(3);
   }
 
+  @Test void perEmitRetriesWithoutATimeoutResendAnEmitWhoseSocketDisconnectedBeforeTheAck() throws Exception {
+    Socket socket = connected(socket(SocketOptions.DEFAULT));
+    String key = "disconnect-" + UUID.randomUUID();
+    Outcome flaky = new Outcome(socket.emitWithAck("flaky", key, 1).retries(1)); // the first attempt is ignored
+    barrier(socket); // the first attempt reached the server
+    assertThat(flakyCount(socket, key)).isEqualTo(1);
+
+    socket.disconnect();
+    eventually().untilAsserted(() -> assertThat(socket.bufferedPackets()).isEqualTo(1));
+    assertThat(flaky.call.isDone()).isFalse();
+    connected(socket);
+
+    eventually().untilAsserted(() -> assertThat(flaky.successes).hasSize(1));
+    assertThat(flaky.successes.get(0).toList()).containsExactly(key, 2L);
+    assertThat(flaky.failures).isEmpty();
+    assertThat(flakyCount(socket, key)).isEqualTo(2);
+    assertThat(socket.bufferedPackets()).isZero();
+  }
+
+  @Test void emitsWithRetriesMadeBeforeConnectArriveInOrderExactlyOnceWhenTheConnectTakesLongerThanTheAckTimeout()
+      throws Exception {
+    Socket clock = connected(socket(TransportMode.WEBSOCKET.builder().forceNew(true).build())); // no sleep
+    Socket socket = tether.socket(server.url() + "/chat", TransportMode.WEBSOCKET.options());
+    List<Object> echoes = recordEchoes(socket);
+
+    // The first times out every 200 ms while it waits (10 retries: it stays alive for 2.2 s); the second not.
+    Outcome first = new Outcome(socket.emitWithAck("echo", 1).timeout(200, TimeUnit.MILLISECONDS).retries(10));
+    Outcome second = new Outcome(socket.emitWithAck("echo", 2).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).retries(10));
+    clock.emitWithAck("ack-after", 300).await(TIMEOUT_SECONDS, TimeUnit.SECONDS); // past the first's timeout
+    assertThat(socket.bufferedPackets()).isEqualTo(2);
+
+    connected(socket);
+    barrier(socket);
+    pastAnotherAttempt(socket); // a needless re-send would have arrived by now
+
+    assertThat(first.successes).hasSize(1);
+    assertThat(second.successes).hasSize(1);
+    assertThat(echoes).as("emits made before connect are sent in order, and answered ones not again")
+        .containsExactly(1L, 2L);
+  }
+
+  @Test void awaitWithRetriesWaitsForEveryAttempt() throws Exception {
+    Socket socket = connected(socket(SocketOptions.DEFAULT));
+    String key = "await-" + UUID.randomUUID();
+    long start = System.nanoTime();
+
+    // 14 attempts of 500 ms each; the 14th is acknowledged at once, about 6.5 s after the emit.
+    Outcome outcome = new Outcome(socket.emitWithAck("flaky", key, 13).retries(13));
+    Args reply = outcome.call.await(500, TimeUnit.MILLISECONDS);
+
+    assertThat(reply.toList()).containsExactly(key, 14L);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(6500);
+    eventually().untilAsserted(() -> assertThat(outcome.successes).hasSize(1));
+    assertThat(outcome.failures).isEmpty();
+  }
+
   @Test void retriesWithoutAnAckTimeoutAreRejectedAtBuild() {
     assertThatThrownBy(() -> SocketOptions.builder().retries(2).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("ackTimeout");
@@ -528,8 +584,13 @@ class DeliveryIntegrationTest {
   }
 
   @Test void blockingHelpersFailFastOnAUserSuppliedCallbackExecutor() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    cleanups.add(pool::shutdownNow);
+    // Daemon threads that time out: callbacks of the closing Tether may still run after the test.
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+      Thread thread = new Thread(runnable, "delivery-test-pool");
+      thread.setDaemon(true);
+      return thread;
+    });
+    pool.allowCoreThreadTimeOut(true);
     Tether pooled = Tether.builder().callbackExecutor(pool).build();
     cleanups.add(pooled::close);
     blockingHelpersFailFastInListeners(pooled);

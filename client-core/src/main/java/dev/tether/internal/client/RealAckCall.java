@@ -34,8 +34,8 @@ final class RealAckCall implements AckCall {
   final List<Long> attemptIds = new ArrayList<>(1);
   /** What to send again on a retry. Set before the call is published. */
   RealSocket.@Nullable Outgoing outgoing;
-  /** Retries still allowed. Loop-owned after publication. */
-  int retriesLeft;
+  /** Retries still allowed: set by {@link #retries}, spent on the loop, read by {@link #await}. */
+  volatile int retriesLeft;
   /** Timeout of each attempt, 0 for none. Loop-owned. */
   long timeoutNanos;
   /** When the current attempt began (the emit, for the first). Loop-owned. */
@@ -70,7 +70,7 @@ final class RealAckCall implements AckCall {
 
   @Override public AckCall retries(int retries) {
     if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
-    socket.setRetries(this, retries);
+    retriesLeft = retries; // volatile: the loop and await() see it from now on
     return this;
   }
 
@@ -101,9 +101,13 @@ final class RealAckCall implements AckCall {
   @Override public Args await(long timeout, TimeUnit unit) throws InterruptedException {
     socket.checkMayBlock("AckCall.await");
     timeout(timeout, unit);
-    // The ack timeout completes the call; the margin only guards against a stuck event loop.
-    if (!done.await(unit.toNanos(timeout) + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)) {
-      throw new AckTimeoutException("no ack within " + timeout + " " + unit);
+    // The ack timeout completes the call (each retry gets the full timeout); the margin only guards
+    // against a stuck event loop, and then the call is failed here so every observer agrees.
+    long attempts = 1L + Math.max(0, retriesLeft);
+    if (!done.await(unit.toNanos(timeout) * attempts + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)) {
+      if (fail(new AckTimeoutException("no ack within " + timeout + " " + unit + " per attempt"))) {
+        socket.forgetAck(this);
+      }
     }
     synchronized (lock) {
       if (result != null) return result;

@@ -220,7 +220,8 @@ public final class RealManager implements Manager {
       }
       engineGone();
       current.close(); // tells the server if it still can; we do not wait for it
-      boolean willReconnect = connectionOptions.reconnection() && anyActive();
+      // An explicit request: reconnect even when automatic reconnection is off.
+      boolean willReconnect = anyActive();
       for (RealSocket socket : new ArrayList<>(sockets.values())) {
         socket.onConnectionClosed(DisconnectReason.TRANSPORT_CLOSE, null, willReconnect);
       }

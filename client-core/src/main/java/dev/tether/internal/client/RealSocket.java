@@ -717,11 +717,6 @@ public final class RealSocket implements Socket {
     });
   }
 
-  /** Any thread. */
-  void setRetries(final RealAckCall call, final int retries) {
-    loop.execute(() -> call.retriesLeft = retries);
-  }
-
   /** Loop: (re)arms the timeout of the current attempt, counted from when that attempt began. */
   private void armAckTimer(final RealAckCall call) {
     cancelAckTimer(call);
@@ -735,6 +730,11 @@ public final class RealSocket implements Socket {
   private void onAttemptTimedOut(RealAckCall call) {
     if (call.isDone()) return;
     Outgoing outgoing = call.outgoing;
+    if (call.retriesLeft > 0 && outgoing != null && sentAcks.get(call.ackId) != call) {
+      // Still waiting in the send buffer: this attempt has not begun. It keeps its place and its
+      // retries; its timeout starts when it is written.
+      return;
+    }
     if (call.retriesLeft > 0 && outgoing != null) {
       call.retriesLeft--;
       // A fresh id for the new attempt; an ack for an earlier attempt still completes the call.

@@ -1,6 +1,7 @@
 package dev.tether.rx;
 
 import dev.tether.AckCall;
+import dev.tether.AckCancelledException;
 import dev.tether.Args;
 import dev.tether.ConnectError;
 import dev.tether.ConnectErrorException;
@@ -16,9 +17,19 @@ import io.reactivex.rxjava3.core.BackpressureStrategy;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Observable;
+import io.reactivex.rxjava3.core.ObservableEmitter;
 import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.disposables.CompositeDisposable;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.disposables.SerialDisposable;
+import io.reactivex.rxjava3.exceptions.CompositeException;
+import io.reactivex.rxjava3.exceptions.Exceptions;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
+import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.lang.reflect.Type;
 import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * RxJava 3 view of a {@link Socket}. Every stream is cold: subscribing registers a listener (or
@@ -63,37 +74,67 @@ public final class RxSocket {
    * Connects the socket and completes once it is connected (at once if it already is). Fails with
    * {@link ConnectErrorException} when the server refuses the namespace, and with
    * {@link TetherException} when the socket gives up (reconnection attempts used up, disconnected,
-   * closed). Transport failures while Tether keeps retrying do not end it. Disposing stops waiting; it
-   * does not disconnect.
+   * closed; a {@code ConnectErrorException} when a connect error explains it, e.g. a connect timeout).
+   * Transport failures while Tether keeps retrying do not end it. Disposing stops waiting; it does not
+   * disconnect. Disposed before it subscribes, it does not connect either.
    *
    * <dl><dt><b>Scheduler:</b></dt><dd>completes on the callback executor, or on the subscribing
-   * thread if already connected.</dd></dl>
+   * thread if already connected. A failure after the socket went {@code DISCONNECTED} without a
+   * connect error is signalled 250 ms later (in case the error is still on its way), on
+   * RxJava's computation scheduler.</dd></dl>
    */
   @CheckReturnValue
   @SchedulerSupport(SchedulerSupport.NONE)
   public Completable connect() {
     return Completable.create(emitter -> {
-      final Subscription[] subscriptions = new Subscription[2];
-      subscriptions[0] = socket.onConnectError((ConnectError error) -> {
-        if (error.isServerRefusal()) emitter.tryOnError(new ConnectErrorException(error));
-      });
-      subscriptions[1] = socket.onStateChange(state -> {
-        if (state == ConnectionState.CONNECTED) {
-          emitter.onComplete();
-        } else if (state == ConnectionState.DISCONNECTED || state == ConnectionState.CLOSED) {
-          emitter.tryOnError(new TetherException("socket " + socket.namespace() + " is " + state + " and not connecting"));
+      CompositeDisposable resources = new CompositeDisposable();
+      emitter.setDisposable(resources);
+      // The socket publishes DISCONNECTED before the connect error that explains it (a refusal): after
+      // DISCONNECTED, a connect error ends the wait with that error, and only if none follows within
+      // the grace period does the wait end with "not connecting".
+      AtomicBoolean stopped = new AtomicBoolean();
+      SerialDisposable giveUpTimer = new SerialDisposable();
+      resources.add(giveUpTimer);
+      resources.add(Disposable.fromAutoCloseable(socket.onConnectError((ConnectError error) -> {
+        if (error.isServerRefusal() || stopped.get()) emitter.tryOnError(new ConnectErrorException(error));
+      })));
+      resources.add(Disposable.fromAutoCloseable(socket.onStateChange(state -> {
+        switch (state) {
+          case CONNECTED:
+            emitter.onComplete();
+            break;
+          case CLOSED:
+            emitter.tryOnError(notConnecting(state));
+            break;
+          case DISCONNECTED:
+            if (stopped.compareAndSet(false, true)) {
+              giveUpTimer.set(Schedulers.computation().scheduleDirect(
+                  () -> emitter.tryOnError(notConnecting(state)), CONNECT_ERROR_GRACE_MILLIS, TimeUnit.MILLISECONDS));
+            }
+            break;
+          default: // CONNECTING, RECONNECTING: trying (again), e.g. connect() called anew meanwhile
+            stopped.set(false);
+            giveUpTimer.set(null);
         }
-      });
-      emitter.setCancellable(() -> {
-        subscriptions[0].close();
-        subscriptions[1].close();
-      });
+      })));
       if (socket.state() == ConnectionState.CONNECTED) {
         emitter.onComplete();
         return;
       }
+      if (emitter.isDisposed()) return;
       socket.connect();
     });
+  }
+
+  /**
+   * How long {@link #connect()} waits, after the socket went {@code DISCONNECTED}, for the connect
+   * error that explains it (the socket delivers the state change first, then the error, one after the
+   * other on its callback executor).
+   */
+  static final long CONNECT_ERROR_GRACE_MILLIS = 250; // stated in connect()'s Javadoc
+
+  private TetherException notConnecting(ConnectionState state) {
+    return new TetherException("socket " + socket.namespace() + " is " + state + " and not connecting");
   }
 
   /**
@@ -104,11 +145,14 @@ public final class RxSocket {
    */
   @CheckReturnValue
   public Observable<ConnectionState> state() {
-    return Observable.<ConnectionState>create(emitter -> {
-      Subscription subscription = socket.onStateChange(emitter::onNext);
-      emitter.setCancellable(subscription::close);
-      emitter.onNext(socket.state()); // registered first: a change racing this read is not lost
-    }).distinctUntilChanged();
+    return Observable.create((ObservableEmitter<Object> emitter) -> {
+      // The listener (callback executor) and this thread both emit: serialize them. The current state
+      // is read when its turn comes, so it cannot overtake a change emitted before it.
+      ObservableEmitter<Object> serial = emitter.serialize();
+      Subscription subscription = socket.onStateChange(serial::onNext);
+      serial.setCancellable(subscription::close);
+      serial.onNext(CURRENT_STATE); // registered first: a change racing this read is not lost
+    }).map(item -> item == CURRENT_STATE ? socket.state() : (ConnectionState) item).distinctUntilChanged();
   }
 
   /**
@@ -201,7 +245,24 @@ public final class RxSocket {
       if (emitter.isDisposed()) return;
       AckCall call = socket.emitWithAck(event, args);
       emitter.setCancellable(call::cancel);
-      call.then(emitter::onSuccess, emitter::tryOnError);
+      call.then(reply -> {
+        try {
+          emitter.onSuccess(reply); // dropped if disposed meanwhile
+        } catch (Throwable downstreamCrash) {
+          Exceptions.throwIfFatal(downstreamCrash);
+          RxJavaPlugins.onError(downstreamCrash);
+        }
+      }, error -> {
+        // The cancellation caused by disposing is expected; any other failure after disposal (it
+        // completed the ack before the cancel) goes to RxJavaPlugins.onError, as onError does.
+        if (error instanceof AckCancelledException && emitter.isDisposed()) return;
+        try {
+          emitter.onError(error);
+        } catch (Throwable downstreamCrash) {
+          Exceptions.throwIfFatal(downstreamCrash);
+          RxJavaPlugins.onError(new CompositeException(error, downstreamCrash));
+        }
+      });
     });
   }
 
@@ -234,6 +295,9 @@ public final class RxSocket {
     if (strategy == null) throw new NullPointerException("strategy == null");
     return on(event, type).toFlowable(strategy);
   }
+
+  /** Stands for "the socket's state when this item is delivered" in {@link #state()}. */
+  private static final Object CURRENT_STATE = new Object();
 
   private static void checkEvent(String event) {
     if (event == null) throw new NullPointerException("event == null");

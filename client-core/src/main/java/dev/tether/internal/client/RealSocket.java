@@ -270,12 +270,15 @@ public final class RealSocket implements Socket {
   }
 
   private void connectFailed(ConnectError error) {
-    deactivate();
     synchronized (awaitLock) {
       lastConnectError = error;
       awaitLock.notifyAll();
     }
+    // The reason first, then the state change it causes: a listener of the state sees why. Already
+    // inactive when the reason is heard.
+    activeSnapshot = false;
     deliverAll(listeners.connectError, error, "connect_error");
+    deactivate();
     manager.onSocketInactive();
   }
 

@@ -67,7 +67,10 @@ public final class TetherRuntime implements HttpClientProvider {
       builder = new OkHttpClient.Builder().connectionPool(new ConnectionPool(5, 4, TimeUnit.SECONDS));
       ownsConnectionPool = true;
     }
+    OkHttpClient socketFactorySource = config.userClient;
     baseClient = builder
+        .socketFactory(new NoDelaySocketFactory(socketFactorySource != null
+            ? socketFactorySource.socketFactory() : javax.net.SocketFactory.getDefault()))
         .dispatcher(dispatcher)
         .pingInterval(0, TimeUnit.MILLISECONDS) // Engine.IO has its own heartbeat
         // A silent retry could deliver a POST twice, or take a poll's packets from a second

@@ -43,6 +43,9 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong cuts = new AtomicLong();
+  private final AtomicLong serverBytesTotal = new AtomicLong();
+  /** Bumped by every {@link #dropAll()}: a connection being set up meanwhile is dropped too. */
+  private final AtomicLong drops = new AtomicLong();
   /** Guards the black hole: writers wait on it while the hole is on. */
   private final Object gate = new Object();
   private volatile boolean closed;
@@ -92,12 +95,21 @@ public final class FaultProxy implements AutoCloseable {
     return cuts.get();
   }
 
+  /** Bytes forwarded from the server to clients so far, over all connections. */
+  public long serverBytes() {
+    return serverBytesTotal.get();
+  }
+
   public int openConnections() {
     return links.size();
   }
 
-  /** Closes every current connection at once (both sides see a reset or EOF). New ones still work. */
+  /**
+   * Closes every current connection at once (both sides see a reset or EOF), also one accepted but
+   * still being connected to the server. Connections accepted afterwards still work.
+   */
   public void dropAll() {
+    drops.incrementAndGet();
     for (Link link : links) link.close();
   }
 
@@ -174,6 +186,7 @@ public final class FaultProxy implements AutoCloseable {
         return; // closed
       }
       accepted.incrementAndGet();
+      long dropsAtAccept = drops.get();
       if (refusing) {
         refused.incrementAndGet();
         closeQuietly(client);
@@ -192,7 +205,9 @@ public final class FaultProxy implements AutoCloseable {
       Link link = new Link(client, server);
       links.add(link);
       link.start();
-      if (closed) link.close();
+      // A dropAll() since the accept did not see this link: it goes too (its refuse(true) may have
+      // come after the check above).
+      if (closed || drops.get() != dropsAtAccept) link.close();
     }
   }
 
@@ -315,7 +330,10 @@ public final class FaultProxy implements AutoCloseable {
           }
           out.write(chunk.data, 0, length);
           out.flush();
-          if (fromServer) serverBytes.addAndGet(length);
+          if (fromServer) {
+            serverBytes.addAndGet(length);
+            serverBytesTotal.addAndGet(length);
+          }
           if (cut) {
             cuts.incrementAndGet();
             if (cutOnce) cutServerBytesAfter = -1;

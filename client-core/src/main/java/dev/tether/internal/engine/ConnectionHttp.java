@@ -31,6 +31,21 @@ final class ConnectionHttp {
     return client;
   }
 
+  /**
+   * For requests that open something and carry no session data yet (the handshake GET, a WebSocket
+   * upgrade): OkHttp may retry them on a fresh connection when a pooled one turns out to be dead, e.g.
+   * right after a network drop. Requests of an open session are never retried (a POST could arrive twice).
+   */
+  OkHttpClient openingClient(long readTimeoutMillis) {
+    Long key = -readTimeoutMillis - 1; // a separate cache slot
+    OkHttpClient client = clients.get(key);
+    if (client == null) {
+      client = client(readTimeoutMillis).newBuilder().retryOnConnectionFailure(true).build();
+      clients.put(key, client);
+    }
+    return client;
+  }
+
   ConnectionCookieJar cookies() {
     return cookies;
   }

@@ -56,7 +56,7 @@ final class PollingTransport implements Transport {
     this.protocol = options.protocol();
     this.http = http;
     this.loop = loop;
-    this.client = http.client(options.handshakeTimeoutMillis());
+    this.client = http.openingClient(options.handshakeTimeoutMillis());
     this.redactedEndpoint = Redact.url(options.endpoint());
   }
 

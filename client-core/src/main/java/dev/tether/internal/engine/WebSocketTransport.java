@@ -97,7 +97,7 @@ final class WebSocketTransport implements Transport {
     if (sid != null) url.setQueryParameter("sid", sid);
     Request request = new Request.Builder().url(url.build()).headers(options.extraHeaders()).build();
     // After the upgrade OkHttp reads WebSocket frames without a timeout; the heartbeat watches them.
-    webSocket = http.client(options.handshakeTimeoutMillis()).newWebSocket(request, new Listener());
+    webSocket = http.openingClient(options.handshakeTimeoutMillis()).newWebSocket(request, new Listener());
   }
 
   @Override public void attach(Handshake handshake) {

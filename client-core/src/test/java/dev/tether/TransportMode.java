@@ -1,7 +1,10 @@
 package dev.tether;
 
-/** The three ways a connection can be made; integration tests run over each where it matters. */
-enum TransportMode {
+/**
+ * The three ways a connection can be made; integration tests (also the fault and Rx suites) run over
+ * each where it matters.
+ */
+public enum TransportMode {
   /** The default: long-polling first, then the upgrade to WebSocket. */
   UPGRADE,
   /** Long-polling only. */
@@ -9,7 +12,7 @@ enum TransportMode {
   /** WebSocket only, no polling at all. */
   WEBSOCKET;
 
-  SocketOptions.Builder builder() {
+  public SocketOptions.Builder builder() {
     switch (this) {
       case POLLING:
         return SocketOptions.builder().transports(Transport.POLLING);
@@ -20,7 +23,7 @@ enum TransportMode {
     }
   }
 
-  SocketOptions options() {
+  public SocketOptions options() {
     return builder().build();
   }
 }

@@ -12,7 +12,7 @@ import dev.tether.AckCall;
 import dev.tether.ConnectionState;
 import dev.tether.Socket;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.RealServer;
@@ -53,8 +53,8 @@ class BinaryCutTest {
     if (proxy != null) proxy.close();
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(value = Mode.class, names = {"WEBSOCKET", "POLLING"})
-  void aBinaryEventCutInTheMiddleIsNeverDeliveredPartiallyAndTheSocketRecovers(Mode mode) throws Exception {
+  @ParameterizedTest(name = "{0}") @EnumSource(value = TransportMode.class, names = {"WEBSOCKET", "POLLING"})
+  void aBinaryEventCutInTheMiddleIsNeverDeliveredPartiallyAndTheSocketRecovers(TransportMode mode) throws Exception {
     proxy = new FaultProxy(server.port());
     Socket socket = tether.socket(proxy.url(), mode.builder()
         .reconnectionDelay(100, 500, TimeUnit.MILLISECONDS)

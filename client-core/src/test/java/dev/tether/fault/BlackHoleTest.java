@@ -13,7 +13,7 @@ import dev.tether.ConnectionState;
 import dev.tether.DisconnectReason;
 import dev.tether.Socket;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.RealServer;
@@ -54,8 +54,8 @@ class BlackHoleTest {
     if (proxy != null) proxy.close();
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(value = Mode.class, names = {"POLLING", "WEBSOCKET"})
-  void aBlackHoledConnectionIsDetectedByTheHeartbeatAndRecoveredWhenThePathComesBack(Mode mode) throws Exception {
+  @ParameterizedTest(name = "{0}") @EnumSource(value = TransportMode.class, names = {"POLLING", "WEBSOCKET"})
+  void aBlackHoledConnectionIsDetectedByTheHeartbeatAndRecoveredWhenThePathComesBack(TransportMode mode) throws Exception {
     proxy = new FaultProxy(server.port());
     Socket socket = tether.socket(proxy.url(), mode.builder()
         .reconnectionDelay(100, 500, TimeUnit.MILLISECONDS)

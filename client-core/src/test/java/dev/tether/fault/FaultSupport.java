@@ -28,27 +28,6 @@ final class FaultSupport {
   private FaultSupport() {
   }
 
-  /** The three ways a connection can be made. */
-  enum Mode {
-    /** Long-polling only. */
-    POLLING,
-    /** WebSocket only. */
-    WEBSOCKET,
-    /** The default: long-polling first, then the upgrade to WebSocket. */
-    UPGRADE;
-
-    SocketOptions.Builder builder() {
-      switch (this) {
-        case POLLING:
-          return SocketOptions.builder().transports(Transport.POLLING);
-        case WEBSOCKET:
-          return SocketOptions.builder().transports(Transport.WEBSOCKET);
-        default:
-          return SocketOptions.builder();
-      }
-    }
-  }
-
   static ConditionFactory eventually() {
     return eventually(Duration.ofSeconds(TIMEOUT_SECONDS));
   }

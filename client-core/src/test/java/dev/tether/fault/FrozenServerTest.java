@@ -16,7 +16,7 @@ import dev.tether.Socket;
 import dev.tether.SocketDisconnectedException;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.SocketIoServer;
@@ -61,19 +61,19 @@ class FrozenServerTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(value = Mode.class, names = {"POLLING", "WEBSOCKET"})
-  void atMostOnceByDefaultEmitsIntoTheFrozenConnectionFailAndBufferedOnesAreDeliveredOnce(Mode mode)
+  @ParameterizedTest(name = "{0}") @EnumSource(value = TransportMode.class, names = {"POLLING", "WEBSOCKET"})
+  void atMostOnceByDefaultEmitsIntoTheFrozenConnectionFailAndBufferedOnesAreDeliveredOnce(TransportMode mode)
       throws Exception {
     run(mode, mode.builder().reconnectionDelay(100, 500, TimeUnit.MILLISECONDS).build(), false);
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(value = Mode.class, names = {"POLLING", "WEBSOCKET"})
-  void withRetriesEveryAckSucceeds(Mode mode) throws Exception {
+  @ParameterizedTest(name = "{0}") @EnumSource(value = TransportMode.class, names = {"POLLING", "WEBSOCKET"})
+  void withRetriesEveryAckSucceeds(TransportMode mode) throws Exception {
     run(mode, mode.builder().reconnectionDelay(100, 500, TimeUnit.MILLISECONDS)
         .ackTimeout(3, TimeUnit.SECONDS).retries(3).build(), true);
   }
 
-  private void run(Mode mode, SocketOptions options, boolean retries) throws Exception {
+  private void run(TransportMode mode, SocketOptions options, boolean retries) throws Exception {
     server = SocketIoServer.start(OPTIONS);
     Socket socket = tether.socket(server.url(), options);
     Recorder recorder = new Recorder(socket);

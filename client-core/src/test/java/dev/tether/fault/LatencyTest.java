@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.AckCall;
 import dev.tether.Socket;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.RealServer;
@@ -48,8 +48,8 @@ class LatencyTest {
     if (proxy != null) proxy.close();
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(Mode.class)
-  void everythingWorksOverASlowLink(Mode mode) throws Exception {
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void everythingWorksOverASlowLink(TransportMode mode) throws Exception {
     proxy = new FaultProxy(server.port());
     proxy.latency(LATENCY_MILLIS, TimeUnit.MILLISECONDS);
     Socket socket = tether.socket(proxy.url(), mode.builder()
@@ -78,7 +78,7 @@ class LatencyTest {
     for (int i = 0; i < ACKS; i++) assertThat(acks.get(i).successes.get(0).arg(0)).isEqualTo("first-" + i);
 
     long upgrade = -1;
-    if (mode == Mode.UPGRADE) {
+    if (mode == TransportMode.UPGRADE) {
       eventually(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(recorder.upgrades).containsExactly("websocket"));
       upgrade = TimeUnit.NANOSECONDS.toMillis(recorder.upgradeNanos.get(0) - connectStart);
       List<Outcome> after = sendAcks(socket, "after-upgrade");
@@ -86,7 +86,7 @@ class LatencyTest {
       assertThat(after).allSatisfy(o -> assertThat(o.failures).isEmpty());
     }
     String transport = socket.emitWithAck("transport").await(TIMEOUT_SECONDS, TimeUnit.SECONDS).arg(0, String.class);
-    assertThat(transport).isEqualTo(mode == Mode.POLLING ? "polling" : "websocket");
+    assertThat(transport).isEqualTo(mode == TransportMode.POLLING ? "polling" : "websocket");
     assertThat(recorder.disconnects).isEmpty();
     assertThat(recorder.connectErrors).isEmpty();
     assertThat(recorder.connects()).isEqualTo(1);

@@ -11,7 +11,7 @@ import dev.tether.DisconnectReason;
 import dev.tether.Socket;
 import dev.tether.SocketDisconnectedException;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
@@ -93,7 +93,7 @@ class LeakCheckTest {
   void afterCloseNoThreadIsLeftAndNoTimerFires() throws Exception {
     Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
     Tether closing = Tether.create();
-    Socket socket = closing.socket(server.url(), Mode.WEBSOCKET.builder().build());
+    Socket socket = closing.socket(server.url(), TransportMode.WEBSOCKET.builder().build());
     socket.connect();
     socket.awaitConnected(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     // An ack the server answers after a minute, with a 500 ms timeout: pending at close.
@@ -104,7 +104,7 @@ class LeakCheckTest {
     try (ServerSocket free = new ServerSocket(0)) {
       deadPort = free.getLocalPort();
     }
-    Socket orphan = closing.socket("http://127.0.0.1:" + deadPort, Mode.WEBSOCKET.builder()
+    Socket orphan = closing.socket("http://127.0.0.1:" + deadPort, TransportMode.WEBSOCKET.builder()
         .reconnectionDelay(200, 200, TimeUnit.MILLISECONDS).randomizationFactor(0).build());
     List<Integer> attempts = new CopyOnWriteArrayList<>();
     orphan.manager().onReconnectAttempt(attempts::add);
@@ -162,7 +162,7 @@ class LeakCheckTest {
   @ParameterizedTest(name = "{0}") @EnumSource(Client.class) @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void aThousandConnectDisconnectCyclesLeakNeitherThreadsNorMemory(Client client) throws Exception {
     tether = client.tether();
-    Socket socket = tether.socket(server.url(), Mode.WEBSOCKET.builder().build());
+    Socket socket = tether.socket(server.url(), TransportMode.WEBSOCKET.builder().build());
     Semaphore connects = new Semaphore(0);
     Semaphore disconnects = new Semaphore(0);
     socket.onConnect(connects::release);
@@ -189,7 +189,7 @@ class LeakCheckTest {
   @Test @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void aThousandForcedReconnectsLeakNeitherThreadsNorMemory() throws Exception {
     tether = Tether.create();
-    Socket socket = tether.socket(server.url(), Mode.WEBSOCKET.builder().build());
+    Socket socket = tether.socket(server.url(), TransportMode.WEBSOCKET.builder().build());
     Semaphore connects = new Semaphore(0);
     socket.onConnect(connects::release);
     AtomicInteger wrongReasons = new AtomicInteger();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.Socket;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
 import java.io.IOException;
@@ -60,7 +60,7 @@ class NagleTest {
   }
 
   private long medianMillis(Tether tether) throws Exception {
-    Socket socket = tether.socket(server.url(), Mode.WEBSOCKET.builder().build());
+    Socket socket = tether.socket(server.url(), TransportMode.WEBSOCKET.builder().build());
     socket.connect();
     socket.awaitConnected(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     long[] millis = new long[ROUNDS];

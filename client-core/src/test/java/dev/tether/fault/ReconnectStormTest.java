@@ -13,7 +13,7 @@ import dev.tether.ConnectionState;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.RealServer;
@@ -56,8 +56,8 @@ class ReconnectStormTest {
     if (proxy != null) proxy.close();
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(value = Mode.class, names = {"WEBSOCKET", "POLLING"})
-  void fiftySocketsRideOutRefusedReconnectionsAndAllComeBack(Mode mode) throws Exception {
+  @ParameterizedTest(name = "{0}") @EnumSource(value = TransportMode.class, names = {"WEBSOCKET", "POLLING"})
+  void fiftySocketsRideOutRefusedReconnectionsAndAllComeBack(TransportMode mode) throws Exception {
     proxy = new FaultProxy(server.port());
     SocketOptions options = mode.builder().forceNew(true)
         .reconnectionDelay(100, 500, TimeUnit.MILLISECONDS)

@@ -11,7 +11,7 @@ import dev.tether.AckCall;
 import dev.tether.ConnectionState;
 import dev.tether.Socket;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.SocketIoServer;
@@ -44,8 +44,8 @@ class ServerRestartTest {
     for (SocketIoServer server : servers) server.close();
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(Mode.class)
-  void aCrashedAndRestartedServerIsFoundAgainAndGetsTheBufferedEmitsOnceInOrder(Mode mode) throws Exception {
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void aCrashedAndRestartedServerIsFoundAgainAndGetsTheBufferedEmitsOnceInOrder(TransportMode mode) throws Exception {
     SocketIoServer first = SocketIoServer.start("{}");
     servers.add(first);
     int port = first.port();
@@ -57,7 +57,7 @@ class ServerRestartTest {
     socket.on("echo", event -> echoes.add(event.arg(0)));
     socket.connect();
     socket.awaitConnected(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    if (mode == Mode.UPGRADE) eventually().untilAsserted(() -> assertThat(recorder.upgrades).hasSize(1));
+    if (mode == TransportMode.UPGRADE) eventually().untilAsserted(() -> assertThat(recorder.upgrades).hasSize(1));
     String firstId = socket.id();
 
     long killedAt = System.nanoTime();

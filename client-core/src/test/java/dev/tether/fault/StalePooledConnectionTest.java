@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.Socket;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
@@ -43,7 +43,7 @@ class StalePooledConnectionTest {
   @Test
   void theFirstReconnectionAttemptAfterADropSucceeds() throws Exception {
     proxy = new FaultProxy(server.port());
-    Socket socket = tether.socket(proxy.url(), Mode.POLLING.builder()
+    Socket socket = tether.socket(proxy.url(), TransportMode.POLLING.builder()
         .reconnectionDelay(100, 500, TimeUnit.MILLISECONDS)
         .build());
     Recorder recorder = new Recorder(socket);

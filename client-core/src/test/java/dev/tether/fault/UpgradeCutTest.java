@@ -12,7 +12,7 @@ import dev.tether.AckCall;
 import dev.tether.ConnectionState;
 import dev.tether.Socket;
 import dev.tether.Tether;
-import dev.tether.fault.FaultSupport.Mode;
+import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
 import dev.tether.testserver.RealServer;
@@ -76,7 +76,7 @@ class UpgradeCutTest {
       throws Exception {
     proxy = new FaultProxy(server.port());
     proxy.latency(200, TimeUnit.MILLISECONDS);
-    Socket socket = tether.socket(proxy.url(), Mode.UPGRADE.builder()
+    Socket socket = tether.socket(proxy.url(), TransportMode.UPGRADE.builder()
         .reconnectionDelay(100, 500, TimeUnit.MILLISECONDS)
         .build());
     Recorder recorder = new Recorder(socket);
@@ -124,7 +124,7 @@ class UpgradeCutTest {
         .isBetween(1, 2);
     assertThat(recorder.disconnects).hasSize(recorder.connects() - 1);
 
-    report("upgrade-cut-" + point, Mode.UPGRADE, detect, recover, "(200 ms latency per chunk) connected at cut="
+    report("upgrade-cut-" + point, TransportMode.UPGRADE, detect, recover, "(200 ms latency per chunk) connected at cut="
         + connectedAtCut.get() + " transport at cut=" + transportAtCut.get() + " disconnects=" + recorder.disconnects
         + " connectErrors=" + recorder.connectErrors + " cut after " + millisBetween(startedAt, cutAt.get())
         + " ms, upgrade " + upgraded + " ms after the reconnect");

@@ -13,6 +13,7 @@ import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.Transport;
+import dev.tether.TransportMode;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
 import io.reactivex.rxjava3.core.BackpressureStrategy;
@@ -61,22 +62,6 @@ class RxSocketIntegrationTest {
     assertThat(listenerErrors).as("errors thrown by listeners").isEmpty();
   }
 
-  /** The transports a test runs over. */
-  enum Mode {
-    UPGRADE, POLLING, WEBSOCKET;
-
-    SocketOptions.Builder builder() {
-      switch (this) {
-        case POLLING:
-          return SocketOptions.builder().transports(Transport.POLLING);
-        case WEBSOCKET:
-          return SocketOptions.builder().transports(Transport.WEBSOCKET);
-        default:
-          return SocketOptions.builder();
-      }
-    }
-  }
-
   private static void awaitTerminal(TestObserver<?> observer) throws InterruptedException {
     assertThat(observer.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("terminated in time").isTrue();
   }
@@ -96,8 +81,8 @@ class RxSocketIntegrationTest {
         });
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(Mode.class)
-  void connectThenTypedEvents(Mode mode) throws InterruptedException {
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void connectThenTypedEvents(TransportMode mode) throws InterruptedException {
     RxSocket rx = RxSocket.from(tether.socket(server.url(), mode.builder().build()));
     TestObserver<String> echoes = rx.on("echo", String.class).test();
 
@@ -127,8 +112,8 @@ class RxSocketIntegrationTest {
     rx.connect().test().assertComplete(); // synchronously, on this thread
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(Mode.class)
-  void ackRoundTripAsASingle(Mode mode) throws InterruptedException {
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void ackRoundTripAsASingle(TransportMode mode) throws InterruptedException {
     RxSocket rx = RxSocket.from(tether.socket(server.url(), mode.builder().build()));
     TestObserver<String> reply = rx.connect().andThen(rx.emitWithAck("ack", String.class, "x")).test();
     awaitTerminal(reply);
@@ -177,8 +162,8 @@ class RxSocketIntegrationTest {
     assertThat(calls).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(Mode.class)
-  void connectFailsWithConnectErrorExceptionWhenTheServerRefuses(Mode mode) throws InterruptedException {
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void connectFailsWithConnectErrorExceptionWhenTheServerRefuses(TransportMode mode) throws InterruptedException {
     RxSocket rx = RxSocket.from(tether.socket(server.url() + "/secure",
         mode.builder().auth(Map.of("token", "bad")).build()));
     TestObserver<Void> connect = rx.connect().test();
@@ -205,8 +190,8 @@ class RxSocketIntegrationTest {
     reply.assertResult("in");
   }
 
-  @ParameterizedTest(name = "{0}") @EnumSource(Mode.class)
-  void theStateStreamFollowsADropAndTheReconnect(Mode mode) throws InterruptedException {
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void theStateStreamFollowsADropAndTheReconnect(TransportMode mode) throws InterruptedException {
     RxSocket rx = RxSocket.from(tether.socket(server.url(),
         mode.builder().reconnectionDelay(50, 200, TimeUnit.MILLISECONDS).build()));
     TestObserver<ConnectionState> states = rx.state().test();

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Runs Tether's news/reply sample: starts the demo socket.io server (samples/demo-server, real Node
-# socket.io 4.8.4), connects to it with Tether, answers a few `news` with a `reply`, and exits.
+# Runs one of Tether's samples against a real Node socket.io 4.8.4 demo server (samples/demo-server)
+# that the sample starts itself, and stops it at the end.
 #
-#   ./run-sample.sh                      # start the demo server, answer 3 news
-#   ./run-sample.sh --count 5            # answer 5 news
-#   ./run-sample.sh --url http://127.0.0.1:3000   # use a server you started yourself,
-#                                        # e.g. (cd samples/demo-server && node news-server.js 3000)
+#   ./run-sample.sh                      # the news/reply demo: answer 3 news, leave (the main job)
+#   ./run-sample.sh news --count 5       # answer 5 news
+#   ./run-sample.sh <sample> [options]   # another sample; --help shows each one's options
+#
+# Samples: news, rx-news, chat, rx-chat, bot, load (see the README's "Samples" section).
+# Every sample takes --url <url> to use a server you started yourself instead, e.g.
+#   (cd samples/demo-server && npm ci && node chat-server.js 3000)
 #
 # Needs a JDK 17+, Node.js 18+ and npm. One Maven invocation builds the modules the sample needs
 # (-am) and runs it in the same reactor (exec:java runs only in samples: the root pom sets
 # exec.skip=true elsewhere), so nothing has to be installed in ~/.m2 first. The first run also
-# runs `npm ci` for the test server (Maven) and for the demo server (NewsServer).
+# runs `npm ci` for the test server (Maven) and for the demo server (DemoServer).
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -21,6 +24,21 @@ for tool in java node npm; do
     exit 1
   fi
 done
+
+sample=dev.tether.samples.news.NewsSample
+case "${1:-}" in
+  news) sample=dev.tether.samples.news.NewsSample; shift ;;
+  rx-news) sample=dev.tether.samples.news.RxNewsSample; shift ;;
+  chat) sample=dev.tether.samples.chat.ChatSample; shift ;;
+  rx-chat) sample=dev.tether.samples.chat.RxChatSample; shift ;;
+  bot) sample=dev.tether.samples.bot.CommandBot; shift ;;
+  load) sample=dev.tether.samples.load.LoadBot; shift ;;
+  -*|"") ;;
+  *)
+    echo "run-sample.sh: unknown sample '$1'; one of: news, rx-news, chat, rx-chat, bot, load" >&2
+    exit 2
+    ;;
+esac
 
 # The arguments travel in -Dsample.args (exec:java's commandlineArgs, see samples/pom.xml; not
 # exec.args, which on a fresh clone would also reach the root pom's `npm ci` execution). It is split
@@ -36,5 +54,5 @@ done
 
 echo "Building and starting the sample (the first run downloads dependencies and takes longer)..." >&2
 exec ./mvnw -q -pl samples -am package exec:java -DskipTests \
-  -Dsample=dev.tether.samples.news.NewsSample \
+  "-Dsample=${sample}" \
   "-Dsample.args=${sample_args# }"

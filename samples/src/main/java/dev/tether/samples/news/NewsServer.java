@@ -1,346 +1,79 @@
 package dev.tether.samples.news;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import dev.tether.samples.DemoServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
 
 /**
- * Runs the news/reply demo server ({@code samples/demo-server/news-server.js}, the real Node
- * socket.io server) as a child process on an ephemeral loopback port.
- *
- * <pre>{@code
- * try (NewsServer server = NewsServer.start()) {
- *   String url = server.url();   // "http://127.0.0.1:<port>"
- *   ...
- * }
- * }</pre>
- *
- * <ul>
- *   <li>The demo directory is the system property {@value #DIR_PROPERTY}, or else the first {@code
- *       samples/demo-server} (or {@code demo-server}) found walking up from {@code user.dir}.
- *   <li>If its {@code node_modules} is missing, {@code npm ci} is run there first (needs npm and
- *       network access once).
- *   <li>{@code node} is taken from the system property {@value #NODE_PROPERTY}, else the PATH.
- *   <li>The node process exits by itself when its stdin closes, so a JVM that dies without calling
- *       {@link #close()} leaves no server behind.
- * </ul>
+ * Runs the news/reply demo server ({@code samples/demo-server/news-server.js}) as a child process
+ * on an ephemeral loopback port; see {@link DemoServer} for how node and the script are found.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
 public final class NewsServer implements AutoCloseable {
 
-  /** System property naming the directory that contains {@code news-server.js}. */
-  public static final String DIR_PROPERTY = "tether.demoServerDir";
-
-  /** System property naming the {@code node} executable (default: {@code node} on the PATH). */
-  public static final String NODE_PROPERTY = "tether.node";
-
-  /** Prefix of the line {@code news-server.js} prints on stdout once it listens. */
-  public static final String LISTENING_PREFIX = "NEWS_SERVER_LISTENING ";
-
   /** Environment variable of {@code news-server.js}: milliseconds between two news. */
   public static final String INTERVAL_ENV = "NEWS_INTERVAL_MS";
 
-  private static final String SCRIPT = "news-server.js";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
-  private static final int MAX_OUTPUT_CHARS = 1 << 20;
+  private final DemoServer server;
 
-  private final Process process;
-  private final int port;
-  private final StringBuilder output; // guarded by itself
-  private final AtomicBoolean closed = new AtomicBoolean();
-
-  private NewsServer(Process process, int port, StringBuilder output) {
-    this.process = process;
-    this.port = port;
-    this.output = output;
+  private NewsServer(DemoServer server) {
+    this.server = server;
   }
 
-  /**
-   * Starts the server with the news interval of the environment variable {@value #INTERVAL_ENV}
-   * (passed through; the server's default is 3 s) and waits until it listens.
-   *
-   * @throws IllegalStateException if node or npm is missing, {@code npm ci} fails, or the server
-   *     does not start within 30 s (the message then contains its output)
-   */
+  /** Starts the server with its default news interval (3 s) and waits until it listens. */
   public static NewsServer start() {
     return start(null);
   }
 
   /**
-   * Starts the server with this interval between two news (sent to it as {@value #INTERVAL_ENV});
-   * {@code null} behaves as {@link #start()}.
+   * Starts the server with this interval between two news; {@code null} behaves as {@link
+   * #start()}.
+   *
+   * @throws IllegalStateException if node or npm is missing or the server does not start
    */
   public static NewsServer start(Duration newsInterval) {
-    Path dir = locateDemoDirectory();
-    installPackagesIfMissing(dir);
-    String node = locateExecutable("node", NODE_PROPERTY);
-
-    ProcessBuilder builder = new ProcessBuilder(node, SCRIPT, "0").directory(dir.toFile());
-    if (newsInterval != null) {
-      if (newsInterval.isNegative() || newsInterval.isZero()) {
-        throw new IllegalArgumentException("newsInterval must be positive: " + newsInterval);
-      }
-      builder.environment().put(INTERVAL_ENV, Long.toString(Math.max(1, newsInterval.toMillis())));
+    if (newsInterval == null) {
+      return new NewsServer(DemoServer.start(DemoServer.NEWS));
     }
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IllegalStateException("Could not start '" + node + " " + SCRIPT + "' in " + dir, e);
+    if (newsInterval.isNegative() || newsInterval.isZero()) {
+      throw new IllegalArgumentException("newsInterval must be positive: " + newsInterval);
     }
-
-    StringBuilder output = new StringBuilder();
-    CompletableFuture<Integer> listening = new CompletableFuture<>();
-    Thread stdout = pump(process.getInputStream(), output, listening, "news-server-stdout-" + process.pid());
-    Thread stderr = pump(process.getErrorStream(), output, null, "news-server-stderr-" + process.pid());
-    try {
-      int port = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      return new NewsServer(process, port, output);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stop(process);
-      throw new IllegalStateException("Interrupted while starting the demo server", e);
-    } catch (ExecutionException | TimeoutException e) {
-      String why = e instanceof TimeoutException
-          ? "did not print '" + LISTENING_PREFIX + "<port>' within " + START_TIMEOUT.toSeconds() + " s"
-          : e.getCause().getMessage();
-      stop(process);
-      join(stdout, stderr); // collect the last lines, e.g. a node stack trace
-      throw new IllegalStateException("The demo server " + why
-          + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")")
-          + "\ncommand: " + builder.command() + "\ndirectory: " + dir
-          + "\noutput:\n" + snapshot(output));
-    }
+    String millis = Long.toString(Math.max(1, newsInterval.toMillis()));
+    return new NewsServer(DemoServer.start(DemoServer.NEWS, 0, Map.of(INTERVAL_ENV, millis)));
   }
 
   /** The port the server listens on, on {@code 127.0.0.1}. */
   public int port() {
-    return port;
+    return server.port();
   }
 
   /** The URL to connect to: {@code http://127.0.0.1:<port>}. */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return server.url();
   }
 
   /**
-   * Everything the server printed so far, stdout and stderr line by line in arrival order (capped
-   * at about 1 MiB). Includes one {@code reply from <socket id>: <payload>} line per reply.
+   * Everything the server printed so far. Includes one {@code reply from <socket id>: <payload>}
+   * line per reply.
    */
   public String output() {
-    return snapshot(output);
+    return server.output();
   }
 
   /** Whether the node process is still running. */
   public boolean isAlive() {
-    return process.isAlive();
+    return server.isAlive();
   }
 
-  /**
-   * Stops the server: closes its stdin and sends SIGTERM, waits up to 5 s, then kills it forcibly.
-   * Returns once the process has exited. Idempotent.
-   */
+  /** Stops the server and waits until the process has exited. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      stop(process);
-    }
+    server.close();
   }
 
   @Override
   public String toString() {
-    return "NewsServer[" + url() + ", pid " + process.pid() + (isAlive() ? "" : ", exited") + "]";
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  private static Path locateDemoDirectory() {
-    String configured = System.getProperty(DIR_PROPERTY);
-    if (configured != null && !configured.isBlank()) {
-      Path dir = Paths.get(configured).toAbsolutePath().normalize();
-      if (!Files.isRegularFile(dir.resolve(SCRIPT))) {
-        throw new IllegalStateException("System property " + DIR_PROPERTY + " = " + configured
-            + " does not point to a directory containing " + SCRIPT);
-      }
-      return dir;
-    }
-    Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath().normalize();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      for (Path candidate : List.of(dir.resolve("samples/demo-server"), dir.resolve("demo-server"))) {
-        if (Files.isRegularFile(candidate.resolve(SCRIPT))) {
-          return candidate;
-        }
-      }
-    }
-    throw new IllegalStateException("Cannot find samples/demo-server/" + SCRIPT + " above " + start
-        + "; set the system property " + DIR_PROPERTY + " to that directory");
-  }
-
-  /** Runs {@code npm ci} in dir unless socket.io is installed there already. */
-  private static void installPackagesIfMissing(Path dir) {
-    if (Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))) {
-      return;
-    }
-    String npm = locateExecutable("npm", null);
-    List<String> command = new ArrayList<>(List.of(npm, "ci", "--no-audit", "--no-fund"));
-    System.err.println("Installing the demo server's npm packages: " + String.join(" ", command)
-        + " in " + dir);
-    Path log;
-    try {
-      log = Files.createTempFile("tether-npm-ci", ".log");
-    } catch (IOException e) {
-      throw new IllegalStateException("Could not create a temporary file for npm's output", e);
-    }
-    try {
-      Process process = new ProcessBuilder(command)
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")))
-          .start();
-      if (!process.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("npm ci in " + dir + " did not finish within "
-            + NPM_TIMEOUT.toMinutes() + " min; output:\n" + Files.readString(log));
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException("npm ci in " + dir + " failed (exit code "
-            + process.exitValue() + "); output:\n" + Files.readString(log));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("Could not run npm ci in " + dir, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while running npm ci in " + dir, e);
-    } finally {
-      try {
-        Files.deleteIfExists(log);
-      } catch (IOException ignored) {
-        // a leftover temporary file is harmless
-      }
-    }
-  }
-
-  /** The executable's path from the system property (if any) or the PATH. */
-  private static String locateExecutable(String name, String property) {
-    if (property != null) {
-      String configured = System.getProperty(property);
-      if (configured != null && !configured.isBlank()) {
-        return configured;
-      }
-    }
-    String path = System.getenv("PATH");
-    if (path != null) {
-      List<String> names = isWindows() ? List.of(name + ".exe", name + ".cmd") : List.of(name);
-      for (String entry : path.split(File.pathSeparator)) {
-        for (String file : names) {
-          Path candidate = entry.isEmpty() ? null : Paths.get(entry, file);
-          if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-            return candidate.toString();
-          }
-        }
-      }
-    }
-    throw new IllegalStateException("'" + name + "' was not found on the PATH; the demo server "
-        + "needs Node.js 18+ and npm (https://nodejs.org/)"
-        + (property == null ? "" : ", or set the system property " + property));
-  }
-
-  private static boolean isWindows() {
-    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-  }
-
-  /** Copies a stream line by line into output on a daemon thread; watches for the port line. */
-  private static Thread pump(InputStream in, StringBuilder output,
-      CompletableFuture<Integer> listening, String threadName) {
-    Thread thread = new Thread(() -> {
-      try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          append(output, line);
-          if (listening != null && line.startsWith(LISTENING_PREFIX)) {
-            try {
-              listening.complete(Integer.parseInt(line.substring(LISTENING_PREFIX.length()).trim()));
-            } catch (NumberFormatException e) {
-              listening.completeExceptionally(
-                  new IllegalStateException("printed a malformed line: " + line));
-            }
-          }
-        }
-      } catch (IOException e) {
-        append(output, "[reading the server's output failed: " + e + "]");
-      } finally {
-        if (listening != null) {
-          listening.completeExceptionally(new IllegalStateException("exited before listening"));
-        }
-      }
-    }, threadName);
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
-  }
-
-  private static void join(Thread... threads) {
-    try {
-      for (Thread thread : threads) {
-        thread.join(2_000);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void append(StringBuilder output, String line) {
-    synchronized (output) {
-      if (output.length() < MAX_OUTPUT_CHARS) {
-        output.append(line).append('\n');
-        if (output.length() >= MAX_OUTPUT_CHARS) {
-          output.append("[output truncated]\n");
-        }
-      }
-    }
-  }
-
-  private static String snapshot(StringBuilder output) {
-    synchronized (output) {
-      return output.toString();
-    }
-  }
-
-  private static void stop(Process process) {
-    try {
-      process.getOutputStream().close(); // stdin EOF: news-server.js exits by itself
-    } catch (IOException ignored) {
-      // already closed
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    return server.toString();
   }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -23,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threads: {@code tether-loop-N} (a small fixed pool; loops borrow a thread only while they have
  * work), {@code tether-timer-1}, and OkHttp's {@code tether-io-N}, which OkHttp's blocking I/O holds
- * for the life of each request in flight (a pending long-poll GET, an open WebSocket). All are daemons.
+ * for the life of each request in flight (a pending long-poll GET, an open WebSocket): virtual threads
+ * on Java 21+, platform threads before (see {@link IoExecutors}). All are daemons.
  *
  * <p>Thread-safe.
  */
@@ -51,8 +51,7 @@ public final class TetherRuntime implements HttpClientProvider {
       ownedScheduler = new ScheduledExecutorTaskScheduler("tether-timer");
       scheduler = ownedScheduler;
     }
-    ioExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<Runnable>(), new DaemonThreadFactory("tether-io"));
+    ioExecutor = IoExecutors.create("tether-io");
     Dispatcher dispatcher = new Dispatcher(ioExecutor);
     dispatcher.setMaxRequests(MAX_REQUESTS);
     dispatcher.setMaxRequestsPerHost(MAX_REQUESTS);

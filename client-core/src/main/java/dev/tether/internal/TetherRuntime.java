@@ -106,6 +106,11 @@ public final class TetherRuntime implements HttpClientProvider {
     return closed;
   }
 
+  /** Whether OkHttp's blocking I/O runs on virtual threads (Java 21+, see {@link IoExecutors}). */
+  public boolean virtualIoThreads() {
+    return !(ioExecutor instanceof ThreadPoolExecutor);
+  }
+
   /**
    * Cancels every request in flight and stops every thread this runtime created. A user-supplied
    * OkHttp client (its pool, its own dispatcher) is left alone. Does not block. Idempotent.

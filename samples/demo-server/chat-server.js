@@ -220,9 +220,11 @@ chat.on("connection", (socket) => {
     log(`disconnected ${user}: ${reason}`);
     // socket.io has already taken the socket out of its room. socket.data is left alone: with a
     // recoverable reason it was saved for recovery by reference, room included.
+    // except(socket.id): the session saved for recovery is still in the room, and a recovered client
+    // would otherwise get this notice about itself among the missed events.
     const name = socket.data.room;
     if (name) {
-      chat.to(name).emit("left", { room: name, user, at: Date.now() });
+      chat.to(name).except(socket.id).emit("left", { room: name, user, at: Date.now() });
       log(`left ${name} ${user}`);
       scheduleRemovalIfEmpty(name);
     }

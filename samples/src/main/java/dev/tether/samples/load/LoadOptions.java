@@ -63,8 +63,11 @@ record LoadOptions(
         disconnect                                   leave (also implied at the end)
       A user stops at its first error (it fails); the others go on.
 
-      Default scenario (for the chat demo server: rooms of 10 users, 5 messages each):
+      Default scenario, for the chat demo server: rooms of 10 users (vu 0-9, 10-19, ...) send 5
+      messages each and await 5 of the others' (so a user alone in a room, like the 101st, fails):
         %s
+      A commented scenario file: samples/scenarios/chat-rooms.scenario (run-sample.sh resolves
+      relative paths from the repository's root).
 
       Exit code: 0 when no user failed, 1 when some did, 2 for a usage or scenario error.
       """.formatted(Scenario.DEFAULT.replace("; ", ";\n    "));

@@ -9,6 +9,7 @@ import dev.tether.samples.DemoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +153,21 @@ class LoadBotTest {
     assertThat(run.out).containsPattern("ack       p50 .* \\(24 acks\\)");
     // its own server is gone; the shared one of this class is still there
     assertThat(chatServerProcesses()).hasSize(1);
+  }
+
+  @Test
+  void theExampleScenarioFileRuns() throws Exception {
+    Path file = Path.of(System.getProperty(DemoServer.DIR_PROPERTY), "..", "scenarios", "chat-rooms.scenario");
+
+    Run run = run("--url", server.url(), "--users", "20", "--ramp", "0", "--report", "json", "--no-progress",
+        "--scenario-file", file.toString());
+
+    assertThat(run.exitCode).as(run.err).isZero();
+    JsonObject report = run.report();
+    assertThat(report.getAsJsonObject("users").get("completed").getAsInt()).isEqualTo(20);
+    assertThat(report.getAsJsonObject("sent").getAsJsonObject("byEvent").toString())
+        .isEqualTo("{\"join\":20,\"leave\":20,\"message\":100}");
+    assertThat(report.getAsJsonObject("ackLatencyMs").get("count").getAsLong()).isEqualTo(140);
   }
 
   @Test

@@ -73,7 +73,7 @@ record LoadReport(
         options.transports().stream().map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(",")),
         options.ramp(),
         new Users(options.users(), metrics.started.get(), metrics.completed.get(), metrics.failed.get(),
-            metrics.unfinished.get()),
+            metrics.stopped.get()),
         round(seconds),
         Latency.of(metrics.connectLatency()),
         Latency.of(metrics.ackLatency()),

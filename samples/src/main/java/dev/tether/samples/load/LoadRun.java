@@ -217,7 +217,7 @@ final class LoadRun {
     String line = String.format("%6.1fs  users %d/%d started, %d connected, %d done, %d failed"
             + " | sent %d (%.0f/s) | received %d (%.0f/s) | acks %d/s, p99 %s | errors %d | threads %d",
         (now - startNanos) / 1e9, metrics.started.get(), users.length, metrics.connectedNow.get(),
-        metrics.completed.get() + metrics.unfinished.get(), metrics.failed.get(),
+        metrics.completed.get() + metrics.stopped.get(), metrics.failed.get(),
         sent, (sent - lastSent) / seconds, received, (received - lastReceived) / seconds,
         Math.round(interval.acks() / seconds),
         interval.acks() == 0 ? "-" : LoadReport.millis(interval.ackP99Micros() / 1000.0),

@@ -29,7 +29,7 @@ final class Metrics {
   final AtomicInteger connectedNow = new AtomicInteger();
   final AtomicInteger completed = new AtomicInteger();
   final AtomicInteger failed = new AtomicInteger();
-  final AtomicInteger unfinished = new AtomicInteger();
+  final AtomicInteger stopped = new AtomicInteger();
   final LongAdder sent = new LongAdder();
   final LongAdder received = new LongAdder();
   final LongAdder errorCount = new LongAdder();

@@ -393,7 +393,7 @@ final class VirtualUser {
     switch (outcome) {
       case COMPLETED -> metrics.completed.incrementAndGet();
       case FAILED -> metrics.failed.incrementAndGet();
-      default -> metrics.unfinished.incrementAndGet();
+      default -> metrics.stopped.incrementAndGet();
     }
     run.ended();
   }

@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -485,8 +486,16 @@ public final class ChatSample {
     if (!unconfirmed.awaitNone(LEAVE_TIMEOUT_SECONDS, SECONDS)) {
       say("! leaving with " + unconfirmed.count() + " message(s) not confirmed by the server");
     }
-    chat.disconnect(); // the server tells the room we left
+    // Listeners run one at a time, in order, on Tether's callback thread: once our own disconnect
+    // has been delivered there, every notice that arrived before it has been printed too.
+    CountDownLatch gone = new CountDownLatch(1);
+    chat.onDisconnect(reason -> gone.countDown());
+    boolean connected = chat.isConnected(); // else there is no disconnect to deliver
     rooms.disconnect();
+    chat.disconnect(); // the server tells the room we left
+    if (connected) {
+      gone.await(LEAVE_TIMEOUT_SECONDS, SECONDS);
+    }
     say("bye");
   }
 

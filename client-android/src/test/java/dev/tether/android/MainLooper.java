@@ -25,6 +25,11 @@ final class MainLooper {
     return Shadow.extract(Looper.getMainLooper());
   }
 
+  /** Advances the main looper's clock by {@code millis}, running the tasks that come due. */
+  static void advance(long millis) {
+    main().idleFor(millis, TimeUnit.MILLISECONDS);
+  }
+
   /** Runs the main looper's tasks until {@code condition} holds; fails after {@link #TIMEOUT_SECONDS}. */
   static void runUntil(String what, BooleanSupplier condition) {
     ShadowPausedLooper looper = main();

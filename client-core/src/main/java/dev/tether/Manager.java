@@ -49,7 +49,7 @@ public interface Manager {
 
   /**
    * If a reconnection attempt is waiting for its delay, makes it now (e.g. the network is back), also
-   * while reconnection is suspended.
+   * while reconnection is suspended (not while {@link #pause() paused}).
    */
   void reconnectNow();
 
@@ -68,6 +68,26 @@ public interface Manager {
    * when automatic reconnection is off.
    */
   void restartConnection();
+
+  /**
+   * Closes the connection until {@link #resume()}, e.g. while an Android app is in the background,
+   * without leaving the namespaces: the transport closes as if the network had dropped it (no
+   * {@code DISCONNECT} packet), so a server with connection state recovery keeps the sessions, and
+   * after {@code resume()} the sockets get their ids, rooms and missed events back.
+   *
+   * <p>Active sockets go to {@code RECONNECTING} (disconnect reason {@code transport close}); acks
+   * still outstanding fail as on any connection loss (unless they have retries); emits are buffered.
+   * Nothing reconnects while paused: neither the backoff timer, nor {@link #reconnectNow()},
+   * {@link #resumeReconnection()}, {@link #restartConnection()}, nor a socket's {@code connect()}
+   * (which joins after {@code resume()}). Idempotent; independent of {@link #suspendReconnection()}.
+   */
+  void pause();
+
+  /**
+   * Undoes {@link #pause()}: sockets that want the connection get it back at once (if reconnection
+   * is suspended, when it is resumed), also when automatic reconnection is off. Idempotent.
+   */
+  void resume();
 
   /** Disconnects every socket of this connection and closes it. Idempotent. */
   void close();

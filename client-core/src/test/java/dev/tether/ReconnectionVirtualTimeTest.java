@@ -358,6 +358,92 @@ class ReconnectionVirtualTimeTest {
         .isEqualTo("after restart");
   }
 
+  // ---- pause and resume (an app in the background) ---------------------------------------------------
+
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void pauseClosesTheTransportAndNothingButResumeReconnects(TransportMode mode) throws Exception {
+    Socket socket = connected(tether.socket(server.url(), mode.options()));
+    Recorder recorder = new Recorder(socket);
+
+    socket.manager().pause();
+
+    eventually().untilAsserted(() -> assertThat(recorder.disconnects).containsExactly(DisconnectReason.TRANSPORT_CLOSE));
+    awaitState(socket, recorder, ConnectionState.RECONNECTING);
+    assertThat(socket.isActive()).isTrue();
+    loopBarrier(socket); // buffered while paused, sent after resume
+    // None of the other controls opens a paused connection, however long it stays paused.
+    socket.manager().reconnectNow();
+    socket.manager().resumeReconnection();
+    socket.manager().restartConnection();
+    socket.manager().pause(); // idempotent
+    advanceALongTimeWithoutAttempt(socket, recorder, 0);
+    assertThat(recorder.states).containsExactly(ConnectionState.RECONNECTING);
+
+    socket.manager().resume(); // no clock advance needed
+
+    eventually().untilAsserted(() -> assertThat(recorder.attempts).containsExactly(1));
+    awaitState(socket, recorder, ConnectionState.CONNECTED);
+    eventually().untilAsserted(() -> assertThat(recorder.reconnects).containsExactly(1));
+    assertThat(socket.bufferedPackets()).isZero();
+    assertThat(socket.emitWithAck("ack", "after resume").await(10, TimeUnit.SECONDS).arg(0)).isEqualTo("after resume");
+    socket.manager().resume(); // idempotent: no second attempt
+    barrier(socket);
+    assertThat(recorder.attempts).containsExactly(1);
+    assertThat(recorder.states).containsExactly(ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
+  }
+
+  @Test void resumeWaitsForSuspendedReconnectionToBeResumed() throws Exception {
+    Socket socket = connected(tether.socket(server.url()));
+    Recorder recorder = new Recorder(socket);
+    socket.manager().suspendReconnection(); // e.g. offline
+    socket.manager().pause(); // and in the background
+    awaitState(socket, recorder, ConnectionState.RECONNECTING);
+
+    socket.manager().resume(); // back in the foreground, still offline
+    advanceALongTimeWithoutAttempt(socket, recorder, 0);
+
+    socket.manager().resumeReconnection(); // online again
+    eventually().untilAsserted(() -> assertThat(recorder.attempts).containsExactly(1));
+    awaitState(socket, recorder, ConnectionState.CONNECTED);
+  }
+
+  @Test void pauseHoldsOffAPendingReconnectionAttempt() throws Exception {
+    Socket socket = connected(tether.socket(server.url()));
+    Recorder recorder = new Recorder(socket);
+    dropTransport(socket, recorder); // the first attempt is due in 1000 ms
+
+    socket.manager().pause();
+    advanceALongTimeWithoutAttempt(socket, recorder, 0);
+
+    socket.manager().resume();
+    eventually().untilAsserted(() -> assertThat(recorder.attempts).containsExactly(1));
+    awaitState(socket, recorder, ConnectionState.CONNECTED);
+    assertThat(recorder.disconnects).containsExactly(DisconnectReason.TRANSPORT_CLOSE);
+  }
+
+  @Test void aSocketConnectingWhilePausedJoinsOnResumeEvenWithoutAutomaticReconnection() throws Exception {
+    Socket socket = tether.socket(server.url(), SocketOptions.builder().reconnection(false).build());
+    Recorder recorder = new Recorder(socket);
+    socket.manager().pause();
+
+    socket.connect();
+    awaitState(socket, recorder, ConnectionState.CONNECTING);
+    advanceALongTimeWithoutAttempt(socket, recorder, 0);
+    assertThat(recorder.connectErrors).isEmpty();
+
+    socket.manager().resume();
+    awaitState(socket, recorder, ConnectionState.CONNECTED);
+    assertThat(recorder.attempts).as("a first connect, not a reconnection").isEmpty();
+
+    // Automatic reconnection is off, but a pause is the application's own request: it comes back.
+    socket.manager().pause();
+    awaitState(socket, recorder, ConnectionState.RECONNECTING);
+    socket.manager().resume();
+    awaitState(socket, recorder, ConnectionState.CONNECTED);
+    assertThat(recorder.states).containsExactly(ConnectionState.CONNECTING, ConnectionState.CONNECTED,
+        ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
+  }
+
   // ---- what is never retried ---------------------------------------------------------------------
 
   @ParameterizedTest(name = "{0}") @ValueSource(strings = {"server-disconnect", "server-close"})

@@ -152,6 +152,30 @@ class RecoveryIntegrationTest {
     assertThat(serverSideRecovered(socket)).containsExactly(true, id);
   }
 
+  @Test void pauseAndResumeRecoverTheSessionWithTheEventsMissedMeanwhile() throws Exception {
+    Socket socket = tether.socket(server.url(), SocketOptions.builder().forceNew(true).build());
+    Socket sender = tether.socket(server.url(), SocketOptions.builder().forceNew(true).build());
+    List<Event> news = recordNews(socket);
+    connected(socket);
+    connected(sender);
+    join(socket);
+    broadcast(sender, "before");
+    eventually().untilAsserted(() -> assertThat(payloads(news)).containsExactly("before"));
+    String id = socket.id();
+
+    socket.manager().pause(); // e.g. the app went to the background
+    eventually().untilAsserted(() -> assertThat(socket.state()).isEqualTo(ConnectionState.RECONNECTING));
+    broadcast(sender, "missed");
+    socket.manager().resume();
+
+    socket.awaitConnected(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    assertThat(socket.recovered()).isTrue();
+    assertThat(socket.id()).isEqualTo(id);
+    barrier(socket);
+    assertThat(payloads(news)).containsExactly("before", "missed");
+    assertThat(serverSideRecovered(socket)).containsExactly(true, id);
+  }
+
   @Test void noRecoveryOnceTheServersWindowHasPassed() throws Exception {
     try (SocketIoServer shortWindow = SocketIoServer.start(SHORT_WINDOW)) {
       // Back after 1000 ms, well past the server's 300 ms.

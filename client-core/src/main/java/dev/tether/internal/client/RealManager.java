@@ -66,6 +66,8 @@ public final class RealManager implements Manager {
   /** A reconnection cycle is under way (between a loss and the next successful open or give-up). */
   private boolean reconnecting;
   private boolean suspended;
+  /** {@link #pause()}: no connection at all until {@link #resume()}. */
+  private boolean paused;
   private Cancellable reconnectTimer = Cancellable.NONE;
   private boolean attemptScheduled;
   private @Nullable EngineSocket engine;
@@ -185,7 +187,7 @@ public final class RealManager implements Manager {
 
   @Override public void reconnectNow() {
     loop.execute(() -> {
-      if (attemptScheduled && !closed) {
+      if (attemptScheduled && !closed && !paused) {
         reconnectTimer.cancel();
         attemptReconnect();
       }
@@ -203,13 +205,13 @@ public final class RealManager implements Manager {
     loop.execute(() -> {
       if (!suspended) return;
       suspended = false;
-      if (attemptScheduled && !closed) attemptReconnect();
+      if (attemptScheduled && !closed && !paused) attemptReconnect();
     });
   }
 
   @Override public void restartConnection() {
     loop.execute(() -> {
-      if (closed) return;
+      if (closed || paused) return; // paused: there is no connection, and resume() makes a new one
       EngineSocket current = engine;
       if (current == null) {
         if (attemptScheduled && !suspended) {
@@ -232,6 +234,40 @@ public final class RealManager implements Manager {
         attemptReconnect();
       } else if (willReconnect) {
         scheduleReconnect();
+      }
+    });
+  }
+
+  @Override public void pause() {
+    loop.execute(() -> {
+      if (closed || paused) return;
+      paused = true;
+      reconnectTimer.cancel(); // attemptScheduled stays: resume() makes the attempt
+      EngineSocket current = engine;
+      if (current == null) return;
+      engineGone();
+      current.close(); // to the server a transport close: it keeps the sessions for recovery
+      boolean willReconnect = anyActive(); // an explicit request: also when automatic reconnection is off
+      for (RealSocket socket : new ArrayList<>(sockets.values())) {
+        socket.onConnectionClosed(DisconnectReason.TRANSPORT_CLOSE, null, willReconnect);
+      }
+      if (willReconnect) {
+        backoff.reset();
+        reconnecting = true;
+        attemptScheduled = true;
+      }
+    });
+  }
+
+  @Override public void resume() {
+    loop.execute(() -> {
+      if (!paused) return;
+      paused = false;
+      if (closed) return;
+      if (attemptScheduled) {
+        if (!suspended) attemptReconnect();
+      } else if (engine == null && anyActive()) {
+        openEngine(); // a socket connected while paused: a first connect, not a reconnection
       }
     });
   }
@@ -263,6 +299,7 @@ public final class RealManager implements Manager {
     EngineSocket current = engine;
     if (current == null) {
       if (attemptScheduled) return; // a reconnection is pending: this socket joins when it opens
+      if (paused) return; // joins when resume() opens the connection
       openEngine();
     } else if (current.state() == EngineSocket.State.OPEN) {
       socket.sendConnect();
@@ -319,7 +356,7 @@ public final class RealManager implements Manager {
     long delay = backoff.nextDelayMillis();
     logger.log(Level.FINE, "{0}: reconnection attempt {1} in {2} ms",
         new Object[] {uri, backoff.attempts(), delay});
-    if (!suspended) reconnectTimer = loop.schedule(this::attemptReconnect, delay, TimeUnit.MILLISECONDS);
+    if (!suspended && !paused) reconnectTimer = loop.schedule(this::attemptReconnect, delay, TimeUnit.MILLISECONDS);
   }
 
   private void attemptReconnect() {

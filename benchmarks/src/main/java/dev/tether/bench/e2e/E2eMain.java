@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * <pre>
  * e2e [--quick | --smoke] [--scenarios connect,connect-ws,echo,ack,polling,binary,many]
  *     [--clients tether,floor,peer] [--rounds N] [--warmups N] [--levels 1000,5000,10000]
- *     [--server-options JSON] [--out results.json]
+ *     [--hold SECONDS] [--server-options JSON] [--out results.json]
  * </pre>
  *
  * Fairness: every client starts each run in a fresh state (a new {@code Tether}, a new OkHttpClient)
@@ -76,7 +76,7 @@ public final class E2eMain {
       for (int w = 0; w < scenario.warmups(env.sizes()); w++) {
         for (Kind kind : order(clients, w)) {
           log(scenario.label + ": warm-up " + (w + 1) + ", " + kind.key());
-          String error = once(kind, env, client -> scenario.warmUp(client, env));
+          String error = once(kind, scenario.settleMillis(env.sizes()), client -> scenario.warmUp(client, env));
           if (error != null) log("  warm-up failed: " + error);
         }
       }
@@ -85,7 +85,7 @@ public final class E2eMain {
           if (failed.contains(kind)) continue; // failed once (e.g. out of threads): do not insist
           double[][] values = new double[1][];
           String[] note = new String[1];
-          String error = once(kind, env, client -> {
+          String error = once(kind, scenario.settleMillis(env.sizes()), client -> {
             Scenario.Outcome outcome = scenario.run(client, env);
             values[0] = outcome.values();
             note[0] = outcome.note();
@@ -112,7 +112,7 @@ public final class E2eMain {
   }
 
   /** Runs {@code task} with a fresh client of {@code kind}, closes it and lets it settle; returns an error or null. */
-  private static String once(Kind kind, Scenario.Env env, ClientTask task) throws InterruptedException {
+  private static String once(Kind kind, long settleMillis, ClientTask task) throws InterruptedException {
     String error = null;
     Client client = null;
     try {
@@ -123,9 +123,9 @@ public final class E2eMain {
     } catch (Throwable e) {
       error = e.toString();
     } finally {
-      Thread.sleep(env.sizes().settleMillis() / 2); // the last close's goodbye goes out with the client's machinery
+      Thread.sleep(settleMillis / 2); // the last close's goodbye goes out with the client's machinery
       if (client != null) client.close();
-      Thread.sleep(env.sizes().settleMillis() / 2);
+      Thread.sleep(settleMillis / 2);
       Meter.collect();
     }
     return error;
@@ -169,7 +169,7 @@ public final class E2eMain {
       for (int m = 0; m < metrics.size(); m++) {
         Metric metric = metrics.get(m);
         JsonObject row = new JsonObject();
-        row.addProperty("scenario", result.scenario().label);
+        row.addProperty("scenario", metric.scenario() != null ? metric.scenario() : result.scenario().label);
         row.addProperty("metric", metric.name());
         row.addProperty("unit", metric.unit());
         row.addProperty("better", metric.lowerIsBetter() ? "lower" : "higher");
@@ -262,6 +262,7 @@ public final class E2eMain {
       Integer rounds = null;
       Integer warmups = null;
       List<Integer> levels = null;
+      Long hold = null;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -271,13 +272,14 @@ public final class E2eMain {
           case "--clients" -> options.clients = Arrays.stream(value(args, ++i, arg).split(",")).map(Kind::parse).toList();
           case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, arg));
           case "--warmups" -> warmups = Integer.parseInt(value(args, ++i, arg));
+          case "--hold" -> hold = Long.parseLong(value(args, ++i, arg)) * 1000;
           case "--levels" -> levels = Arrays.stream(value(args, ++i, arg).split(",")).map(Integer::parseInt).toList();
           case "--server-options" -> options.serverOptions = value(args, ++i, arg);
           case "--out" -> options.out = Path.of(value(args, ++i, arg));
           case "--help", "-h" -> {
             System.out.println("usage: e2e [--quick | --smoke] [--scenarios connect,connect-ws,echo,ack,polling,binary,many]\n"
                 + "           [--clients tether,floor,peer] [--rounds N] [--warmups N] [--levels 1000,5000,10000]\n"
-                + "           [--server-options JSON] [--out results.json]");
+                + "           [--hold SECONDS] [--server-options JSON] [--out results.json]");
             System.exit(0);
           }
           default -> throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
@@ -288,6 +290,7 @@ public final class E2eMain {
             warmups != null ? warmups : options.sizes.warmups());
       }
       if (levels != null) options.sizes = options.sizes.withLevels(levels);
+      if (hold != null) options.sizes = options.sizes.withHold(hold);
       return options;
     }
 

@@ -41,6 +41,30 @@ final class Meter {
     }
   }
 
+  static void resetPeakThreads() {
+    THREADS.resetPeakThreadCount();
+  }
+
+  /** The most live platform threads since {@link #resetPeakThreads()}. */
+  static int peakThreads() {
+    return THREADS.getPeakThreadCount();
+  }
+
+  /**
+   * Resident memory of this process (Linux {@code VmRSS}), in bytes: heap and native memory, platform
+   * thread stacks included, which the heap does not show. -1 where unknown.
+   */
+  static long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return -1;
+  }
+
   /** Live platform threads (virtual threads are not counted by the JVM's ThreadMXBean). */
   static int liveThreads() {
     return THREADS.getThreadCount();

@@ -52,7 +52,12 @@ abstract class Scenario {
     return sizes.warmups();
   }
 
-  /** Every scenario for these sizes, in run order; {@code many} holds one per level. */
+  /** The pause after closing a client, before the next run. */
+  long settleMillis(Sizes sizes) {
+    return sizes.settleMillis();
+  }
+
+  /** Every scenario for these sizes, in run order. */
   static List<Scenario> all(Sizes sizes, int javaVersion) {
     List<Scenario> all = new ArrayList<>();
     all.add(new Connect(Transports.DEFAULT));
@@ -61,7 +66,7 @@ abstract class Scenario {
     all.add(new Acks());
     all.add(new Echo("polling", Transports.POLLING, sizes.polls(), sizes.pollWindow()));
     all.add(new Binary());
-    for (int level : sizes.levels()) all.add(new ManyClients(level, javaVersion));
+    all.add(new ManyClients(sizes.levels(), sizes.holdMillis(), javaVersion));
     return all;
   }
 
@@ -312,110 +317,169 @@ abstract class Scenario {
   // ---- many clients ------------------------------------------------------------------------------
 
   /**
-   * {@code level} WebSocket connections from this JVM, opened with a ramp of at most
-   * {@value #IN_FLIGHT} connects in flight; then heap and threads with all of them open, and a few
-   * acks through some of them to prove they work.
+   * A ramp of WebSocket connections from this JVM: up to each level in turn (1k, 5k, 10k), at most
+   * {@value #IN_FLIGHT} connects in flight, all of them staying open. At each level: the time to get
+   * there, the CPU per new connection, heap and resident memory per connection after GC (the resident
+   * memory holds platform thread stacks, the heap holds virtual thread stacks), and live platform
+   * threads; at the
+   * top, a few acks through connections spread over all of them (they must work), then a hold with
+   * every connection open and idle, after which the pools' idle threads have expired: the platform
+   * threads the connections really need.
+   *
+   * <p>Run each client in a JVM of its own (run.sh does): threads and heap a previous client left
+   * behind would count as this one's.
    */
   static final class ManyClients extends Scenario {
     static final int IN_FLIGHT = 100;
-    private static final int CLOSE_BATCH = 50;
-    /**
-     * Platform threads of this JVM before any client ran. Run each client in a JVM of its own (as
-     * run.sh does): threads a previous client left behind (OkHttp's shared TaskRunner keeps idle
-     * threads for 60 s) would count as this one's.
-     */
-    private static final int BASELINE_THREADS = Meter.liveThreads();
     private static final int PROBES = 10;
+    private static final int CLOSE_BATCH = 50;
+    /** Platform threads of this JVM before any client ran (created with the scenario list, first). */
+    private static final int BASELINE_THREADS = Meter.liveThreads();
 
-    private final int level;
+    private final List<Integer> levels;
+    private final long holdMillis;
     private final int javaVersion;
 
-    ManyClients(int level, int javaVersion) {
-      super("many", String.format("%,d clients, websocket-only (Java %d)", level, javaVersion));
-      this.level = level;
+    ManyClients(List<Integer> levels, long holdMillis, int javaVersion) {
+      super("many", "many clients, websocket-only (Java " + javaVersion + ")");
+      this.levels = List.copyOf(levels);
+      this.holdMillis = holdMillis;
       this.javaVersion = javaVersion;
     }
 
+    private String level(int count) {
+      return String.format("ramp to %,d clients, websocket-only (Java %d)", count, javaVersion);
+    }
+
     @Override List<Metric> metrics() {
-      // Java 17: at most one platform thread per connection; 21+: virtual threads, far fewer.
-      String threadTarget = javaVersion >= 21 ? "max<=0.05" : "max<=1";
-      return List.of(
-          Metric.lower("time to connect all", "s", "peer"),
-          Metric.lower("client CPU per connection", "ms", "peer"),
-          Metric.lower("heap per connection after GC", "KiB", "peer"),
-          Metric.lower("live platform threads", "", "peer"),
-          Metric.lower("platform threads per connection", "", threadTarget));
+      List<Metric> metrics = new ArrayList<>();
+      for (int level : levels) {
+        metrics.add(Metric.lower("time to connect all", "s", "peer").in(level(level)));
+        metrics.add(Metric.lower("client CPU per connection", "ms", "peer").in(level(level)));
+        metrics.add(Metric.lower("heap per connection after GC", "KiB", "peer").in(level(level)));
+        metrics.add(Metric.lower("resident memory (RSS) per connection", "KiB", "peer").in(level(level)));
+        metrics.add(Metric.lower("live platform threads, idle pool threads included", "").in(level(level)));
+      }
+      String top = level(levels.get(levels.size() - 1));
+      String after = holdMillis > 0 ? String.format(" after %d s idle", holdMillis / 1000) : " (no hold)";
+      // Java 8-20: one platform thread per connection at most; 21+: virtual threads, far fewer.
+      String perConnection = javaVersion >= 21 ? "max<=0.05" : "max<=1";
+      metrics.add(Metric.lower("peak platform threads while ramping", "", "peer").in(top));
+      metrics.add(Metric.lower("live platform threads" + after, "", "peer").in(top));
+      metrics.add(Metric.lower("platform threads per connection" + after, "", perConnection).in(top));
+      return metrics;
     }
 
     @Override int rounds(Sizes sizes) {
       return 1;
     }
 
+    @Override long settleMillis(Sizes sizes) {
+      return 3 * sizes.settleMillis(); // Tether lets closing connections say goodbye for up to 2 s
+    }
+
     @Override void warmUp(Client client, Env env) throws Exception {
-      if (env.sizes().manyWarmup() > 0) connectAll(client, env, env.sizes().manyWarmup());
+      if (env.sizes().manyWarmup() <= 0) return;
+      List<Conn> conns = new ArrayList<>();
+      try {
+        connectMore(client, env, conns, env.sizes().manyWarmup());
+      } finally {
+        closeGradually(conns);
+      }
     }
 
     @Override Outcome run(Client client, Env env) throws Exception {
-      return connectAll(client, env, level);
+      List<Conn> conns = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
+      try {
+        long heap0 = Meter.heapAfterGc();
+        long resident0 = Meter.residentBytes();
+        Meter.resetPeakThreads();
+        long connecting = 0;
+        for (int level : levels) {
+          long cpu0 = Meter.processCpuNanos();
+          long start = System.nanoTime();
+          int added = level - conns.size();
+          connectMore(client, env, conns, added);
+          connecting += System.nanoTime() - start;
+          long cpu = Meter.processCpuNanos() - cpu0;
+          long heap = Meter.heapAfterGc() - heap0;
+          long resident = Meter.residentBytes() - resident0;
+          int threads = Meter.liveThreads();
+          E2eMain.log(String.format("  %,d connections: %d platform threads: %s", level, threads, Meter.threadSummary(4)));
+          values.add(connecting / 1e9);
+          values.add(cpu / 1e6 / added);
+          values.add(heap / 1024.0 / level);
+          values.add(resident0 < 0 ? Double.NaN : resident / 1024.0 / level);
+          values.add((double) threads);
+        }
+        int peak = Meter.peakThreads();
+        probe(conns);
+        Thread.sleep(holdMillis);
+        int threads = Meter.liveThreads();
+        String summary = Meter.threadSummary(4);
+        probe(conns); // still working after the hold
+        E2eMain.log("  after the hold: " + threads + " platform threads: " + summary);
+        notes.add(String.format("%d platform threads with %,d idle connections (%d before any client): %s",
+            threads, conns.size(), BASELINE_THREADS, summary));
+        values.add((double) peak);
+        values.add((double) threads);
+        values.add((threads - BASELINE_THREADS) / (double) conns.size());
+        return new Outcome(values.stream().mapToDouble(Double::doubleValue).toArray(), String.join("; ", notes));
+      } finally {
+        closeGradually(conns);
+      }
     }
 
-    private Outcome connectAll(Client client, Env env, int count) throws Exception {
-      long heap0 = Meter.heapAfterGc();
-      int threads0 = BASELINE_THREADS;
-      List<Conn> conns = new ArrayList<>(count);
+    /** Opens {@code count} more connections, at most {@value #IN_FLIGHT} connecting at a time; throws unless all connect. */
+    private static void connectMore(Client client, Env env, List<Conn> conns, int count) throws InterruptedException {
       Semaphore inFlight = new Semaphore(IN_FLIGHT);
       CountDownLatch settled = new CountDownLatch(count);
       AtomicInteger connected = new AtomicInteger();
       AtomicReference<String> failure = new AtomicReference<>();
-      long cpu0 = Meter.processCpuNanos();
-      long start = System.nanoTime();
-      try {
-        for (int i = 0; i < count && failure.get() == null; i++) {
-          if (!inFlight.tryAcquire(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            failure.compareAndSet(null, "connects stalled");
-            break;
-          }
-          AtomicInteger once = new AtomicInteger();
-          try {
-            Conn conn = client.open(env.url(), Transports.WEBSOCKET);
-            conns.add(conn);
-            conn.connect(() -> {
-              if (once.getAndIncrement() == 0) {
-                connected.incrementAndGet();
-                inFlight.release();
-                settled.countDown();
-              }
-            }, reason -> {
-              if (once.getAndIncrement() == 0) {
-                failure.compareAndSet(null, reason);
-                inFlight.release();
-                settled.countDown();
-              }
-            });
-          } catch (Throwable e) { // e.g. OutOfMemoryError: unable to create native thread
-            failure.compareAndSet(null, e.toString());
-          }
+      int before = conns.size();
+      for (int i = 0; i < count && failure.get() == null; i++) {
+        if (!inFlight.tryAcquire(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          failure.compareAndSet(null, "connects stalled");
+          break;
         }
-        if (failure.get() == null) settled.await(60_000 + 10L * count, TimeUnit.MILLISECONDS);
-        long wall = System.nanoTime() - start;
-        long cpu = Meter.processCpuNanos() - cpu0;
-        int open = connected.get();
-        if (open < count) {
-          throw new IllegalStateException(open + " of " + count + " connected"
-              + (failure.get() != null ? ": " + failure.get() : " in time"));
+        AtomicInteger once = new AtomicInteger();
+        try {
+          Conn conn = client.open(env.url(), Transports.WEBSOCKET);
+          conns.add(conn);
+          conn.connect(() -> {
+            if (once.getAndIncrement() == 0) {
+              connected.incrementAndGet();
+              inFlight.release();
+              settled.countDown();
+            }
+          }, reason -> {
+            if (once.getAndIncrement() == 0) {
+              failure.compareAndSet(null, reason);
+              inFlight.release();
+              settled.countDown();
+            }
+          });
+        } catch (Throwable e) { // e.g. OutOfMemoryError: unable to create native thread
+          failure.compareAndSet(null, e.toString());
         }
-        long heap = Meter.heapAfterGc() - heap0;
-        int threads = Meter.liveThreads();
-        String summary = Meter.threadSummary(4);
-        E2eMain.log("  with " + count + " connections: " + threads + " platform threads: " + summary);
-        probe(conns);
-        return new Outcome(new double[] {wall / 1e9, cpu / 1e6 / count, heap / 1024.0 / count, threads,
-            (threads - threads0) / (double) count},
-            threads + " platform threads with " + count + " connections (" + threads0 + " before any client): "
-                + summary);
-      } finally {
-        closeGradually(conns);
       }
+      if (failure.get() == null) settled.await(60_000 + 10L * count, TimeUnit.MILLISECONDS);
+      if (connected.get() < count) {
+        throw new IllegalStateException(String.format("%,d of %,d connected%s", before + connected.get(),
+            before + count, failure.get() != null ? ": " + failure.get() : " in time"));
+      }
+    }
+
+    /** Acks through a few connections spread over all of them: they must all still work. */
+    private static void probe(List<Conn> conns) throws InterruptedException {
+      int probes = Math.min(PROBES, conns.size());
+      CountDownLatch acked = new CountDownLatch(probes);
+      for (int i = 0; i < probes; i++) {
+        conns.get(i * conns.size() / probes).emitAck(Msg.sample(i), reply -> acked.countDown());
+      }
+      await(acked, 30_000, probes + " probe acks");
     }
 
     /**
@@ -431,16 +495,6 @@ abstract class Scenario {
         }
         if (i % CLOSE_BATCH == CLOSE_BATCH - 1) Thread.sleep(5);
       }
-    }
-
-    /** Acks through a few connections spread over all of them: they must all still work. */
-    private static void probe(List<Conn> conns) throws InterruptedException {
-      int probes = Math.min(PROBES, conns.size());
-      CountDownLatch acked = new CountDownLatch(probes);
-      for (int i = 0; i < probes; i++) {
-        conns.get(i * conns.size() / probes).emitAck(Msg.sample(i), reply -> acked.countDown());
-      }
-      await(acked, 30_000, probes + " probe acks");
     }
   }
 }

@@ -3,7 +3,7 @@
 # Engine.IO/Socket.IO by hand, Gson per event) and the peer (io.socket:socket.io-client 2.1.2 on
 # OkHttp 4.12.1), with the ratios Tether/floor and Tether/peer per row.
 #
-#   ./benchmarks/run.sh                # everything: about 30 minutes on 2 cores
+#   ./benchmarks/run.sh                # everything: about 40 minutes on 2 cores
 #   ./benchmarks/run.sh --quick        # small counts, one round: a sanity run of a few minutes
 #   ./benchmarks/run.sh --help         # all options
 #
@@ -28,7 +28,7 @@ usage() {
   cat <<'EOF'
 usage: benchmarks/run.sh [--quick] [--no-build] [--skip-jmh] [--skip-e2e] [--skip-many]
                          [--scenarios LIST] [--jfr]
-  --quick           small counts and one round (minutes instead of ~30): a sanity run
+  --quick           small counts and one round (minutes instead of ~40): a sanity run
   --no-build        use the existing benchmarks/target/benchmarks.jar
   --skip-jmh        no codec microbenchmarks
   --skip-e2e        no end-to-end scenarios (connect, echo, ack, polling, binary)

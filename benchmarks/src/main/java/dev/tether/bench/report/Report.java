@@ -162,11 +162,13 @@ public final class Report {
           .append(env.get("cpu").getAsString()).append(", ").append(env.get("cores").getAsInt()).append(" cores, ")
           .append(env.get("memoryGiB").getAsLong()).append(" GiB, ").append(env.get("os").getAsString())
           .append("; ").append(String.join(" and ", javas)).append("; Node ").append(env.get("node").getAsString())
-          .append("; JVM flags `").append(env.get("jvmArgs").getAsString()).append("`.\n\n");
+          .append("; end-to-end JVM flags `")
+          .append(env.get("jvmArgs").getAsString().replaceAll("\\s*-Dtether\\.testServerDir=\\S*", "").trim())
+          .append("`, JMH forks `-Xms1g -Xmx1g`.\n\n");
       if (env.has("rounds")) {
         out.append("End-to-end rows: medians of ").append(env.get("rounds").getAsInt()).append(" rounds after ")
-            .append(env.get("warmups").getAsInt()).append(" discarded warm-up rounds (many-clients: one run per level, ")
-            .append("one JVM per client). ");
+            .append(env.get("warmups").getAsInt())
+            .append(" discarded warm-up rounds; many clients: one ramp per client, each in a JVM of its own. ");
       }
       out.append("Tether/floor and Tether/peer below 1 mean Tether uses less; on \"higher is better\" rows, ")
           .append("above 1 means Tether is faster.\n\n");

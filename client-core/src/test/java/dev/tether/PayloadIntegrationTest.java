@@ -100,6 +100,19 @@ class PayloadIntegrationTest {
   }
 
   @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void aByteArrayChangedAfterEmitIsSentAsItWasAtTheEmit(TransportMode mode) throws Exception {
+    Socket socket = tether.socket(server.url(), mode.options());
+    byte[] reused = bytes(1, 2, 3);
+
+    socket.emit("echo", (Object) reused); // buffered: not connected yet
+    reused[0] = 9;
+    connected(socket);
+    Event echo = socket.awaitEvent("echo", TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(echo.arg(0, byte[].class)).containsExactly(1, 2, 3);
+  }
+
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
   void aPojoIsBoundBackThroughArgAndATypedListener(TransportMode mode) throws Exception {
     Socket socket = connect(mode);
     List<Point> typed = new CopyOnWriteArrayList<>();

@@ -216,6 +216,12 @@ final class FloorClient implements Client {
 
     @Override void start() {
       webSocket = http.newWebSocket(new Request.Builder().url(url).build(), new WebSocketListener() {
+        // The reader thread can deliver the OPEN packet (and we answer it) before newWebSocket has
+        // returned and set the field: take the WebSocket from onOpen, which comes first.
+        @Override public void onOpen(WebSocket ws, Response response) {
+          webSocket = ws;
+        }
+
         @Override public void onMessage(WebSocket ws, String text) {
           onPacket(text);
         }

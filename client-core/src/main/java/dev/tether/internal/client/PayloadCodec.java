@@ -178,7 +178,9 @@ public final class PayloadCodec {
       Class<? super T> raw = type.getRawType();
       if (raw == byte[].class) return (TypeAdapter<T>) new BinaryAdapter<byte[]>() {
         @Override byte[] bytes(byte[] value) {
-          return value;
+          // A snapshot, as for every other argument: the caller may reuse its array after emit
+          // returns, while the packet can still wait in the send buffer.
+          return value.clone();
         }
 
         @Override byte[] wrap(byte[] bytes) {

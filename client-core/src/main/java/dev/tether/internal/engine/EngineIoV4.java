@@ -8,7 +8,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.util.Utf8;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,21 +32,30 @@ public final class EngineIoV4 implements EngineProtocol {
   }
 
   @Override public byte[] encodePayload(List<EnginePacket> packets) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long total = 0;
+    String[] base64 = new String[packets.size()];
     for (int i = 0; i < packets.size(); i++) {
-      if (i > 0) out.write(SEPARATOR);
       EnginePacket packet = packets.get(i);
-      byte[] binary = packet.binary();
-      if (binary != null) {
-        out.write('b');
-        Utf8.encode(ByteString.of(binary).base64(), out);
+      if (packet.binary() != null) base64[i] = ByteString.of(packet.binary()).base64();
+      total += framedSize(packet, i == 0);
+    }
+    if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("payload too large: " + total);
+    byte[] out = new byte[(int) total];
+    int p = 0;
+    for (int i = 0; i < packets.size(); i++) {
+      if (i > 0) out[p++] = SEPARATOR;
+      EnginePacket packet = packets.get(i);
+      if (base64[i] != null) {
+        out[p++] = 'b';
+        p = Utf8.encode(base64[i], out, p);
       } else {
-        out.write(packet.type().code());
+        out[p++] = (byte) packet.type().code();
         String text = packet.text();
-        if (text != null) Utf8.encode(text, out);
+        if (text != null) p = Utf8.encode(text, out, p);
       }
     }
-    return out.toByteArray();
+    if (p != out.length) throw new IllegalStateException("payload size " + p + " != " + out.length);
+    return out;
   }
 
   @Override public long framedSize(EnginePacket packet, boolean first) {

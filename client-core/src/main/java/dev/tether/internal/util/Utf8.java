@@ -1,7 +1,5 @@
 package dev.tether.internal.util;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * UTF-8 helpers that agree with the server about lengths and lone surrogates.
  *
@@ -38,41 +36,50 @@ public final class Utf8 {
     return size;
   }
 
-  /** Writes {@code s} as UTF-8, with each unpaired surrogate as U+FFFD. */
-  public static void encode(CharSequence s, ByteArrayOutputStream out) {
+  /**
+   * Writes {@code s} as UTF-8 into {@code out} from {@code offset}, with each unpaired surrogate as
+   * U+FFFD, and returns the offset after the last byte written. {@code out} must have room for
+   * {@link #size}{@code (s)} bytes: writing straight into an array sized once is several times
+   * faster than a byte at a time into a stream.
+   */
+  public static int encode(CharSequence s, byte[] out, int offset) {
     int length = s.length();
+    int p = offset;
     for (int i = 0; i < length; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
-        out.write(c);
+        out[p++] = (byte) c;
       } else if (c < 0x800) {
-        out.write(0xc0 | (c >> 6));
-        out.write(0x80 | (c & 0x3f));
+        out[p++] = (byte) (0xc0 | (c >> 6));
+        out[p++] = (byte) (0x80 | (c & 0x3f));
       } else if (Character.isSurrogate(c)) {
         if (Character.isHighSurrogate(c) && i + 1 < length
             && Character.isLowSurrogate(s.charAt(i + 1))) {
           int codePoint = Character.toCodePoint(c, s.charAt(++i));
-          out.write(0xf0 | (codePoint >> 18));
-          out.write(0x80 | ((codePoint >> 12) & 0x3f));
-          out.write(0x80 | ((codePoint >> 6) & 0x3f));
-          out.write(0x80 | (codePoint & 0x3f));
+          out[p++] = (byte) (0xf0 | (codePoint >> 18));
+          out[p++] = (byte) (0x80 | ((codePoint >> 12) & 0x3f));
+          out[p++] = (byte) (0x80 | ((codePoint >> 6) & 0x3f));
+          out[p++] = (byte) (0x80 | (codePoint & 0x3f));
         } else {
-          out.write(0xef); // U+FFFD REPLACEMENT CHARACTER
-          out.write(0xbf);
-          out.write(0xbd);
+          out[p++] = (byte) 0xef; // U+FFFD REPLACEMENT CHARACTER
+          out[p++] = (byte) 0xbf;
+          out[p++] = (byte) 0xbd;
         }
       } else {
-        out.write(0xe0 | (c >> 12));
-        out.write(0x80 | ((c >> 6) & 0x3f));
-        out.write(0x80 | (c & 0x3f));
+        out[p++] = (byte) (0xe0 | (c >> 12));
+        out[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+        out[p++] = (byte) (0x80 | (c & 0x3f));
       }
     }
+    return p;
   }
 
   public static byte[] encode(CharSequence s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() + 16);
-    encode(s, out);
-    return out.toByteArray();
+    long size = size(s);
+    if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("too large: " + size);
+    byte[] out = new byte[(int) size];
+    encode(s, out, 0);
+    return out;
   }
 
   /**

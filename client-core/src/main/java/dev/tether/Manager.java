@@ -12,14 +12,22 @@ public interface Manager {
   /** The server, e.g. {@code http://localhost:3000}, without path or query. */
   String uri();
 
-  /** A socket for {@code namespace} on this connection, created on first use (same options as before). */
+  /** This connection's options: what every socket on it shares. */
+  ConnectionOptions options();
+
+  /**
+   * The socket for {@code namespace} on this connection: the existing one, or a new one with default
+   * socket options.
+   */
   Socket socket(String namespace);
 
   /**
-   * A socket for {@code namespace} with its own namespace options (auth, timeouts).
+   * A socket for {@code namespace} with its own socket options (auth, timeouts, send buffer). Build them
+   * on this connection's options: {@code SocketOptions.builder().connection(manager.options())...}.
    *
-   * @throws IllegalArgumentException if {@code options} asks for different connection options than
-   *     this Manager's, or if this namespace already has a socket with other options
+   * @throws IllegalArgumentException if {@code options.connection()} is not equal to {@link #options()}
+   *     (the same rule as {@code Tether.socket}), or if this namespace already has a socket with other
+   *     options
    */
   Socket socket(String namespace, SocketOptions options);
 

@@ -1,23 +1,20 @@
 package dev.tether;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options of a socket and of the connection it runs on. Immutable; build with {@link #builder()},
- * derive with {@link #newBuilder()}. Unset values use the documented defaults.
+ * Options of one socket (a namespace), and of the connection it asks for. Immutable; build with
+ * {@link #builder()}, derive with {@link #newBuilder()}. Unset values use the documented defaults.
  *
- * <p>Connection options (path, query, headers, transports, upgrade, timeout) belong to the
- * {@link Manager} — the one connection that namespaces share. Sockets multiplexed on one Manager must
- * agree on them; asking for different ones on a shared Manager fails with an
- * {@link IllegalArgumentException} (use {@link Builder#forceNew(boolean)} for a separate connection).
- * Namespace options (auth, ack timeout, connect timeout) are per socket.
+ * <p>Two layers, as in the JavaScript client: {@link #connection()} holds what belongs to the
+ * {@link Manager} that sockets share (URL path, query, headers, transports, timeout, reconnection;
+ * see {@link ConnectionOptions}); the rest belongs to this socket (auth, ack defaults, the send buffer,
+ * the event history). The builder sets both: the connection settings as shortcuts, or as a whole with
+ * {@link Builder#connection(ConnectionOptions)}. Sockets share a connection only when their connection
+ * options are equal ({@link ConnectionOptions#equals}); {@link Builder#forceNew(boolean)} asks for a
+ * separate connection.
  *
  * <p>Immutable and thread-safe.
  */
@@ -26,13 +23,7 @@ public final class SocketOptions {
 
   private final boolean forceNew;
   private final boolean multiplex;
-  private final String path;
-  private final Map<String, String> query;
-  private final Map<String, String> extraHeaders;
-  private final List<Transport> transports;
-  private final boolean upgrade;
-  private final boolean rememberUpgrade;
-  private final long timeoutMillis;
+  private final ConnectionOptions connection;
   private final @Nullable AuthProvider auth;
   private final long ackTimeoutMillis;
   private final long connectTimeoutMillis;
@@ -40,34 +31,22 @@ public final class SocketOptions {
   private final long sendBufferMaxBytes;
   private final OverflowPolicy overflowPolicy;
   private final int retries;
-  private final boolean reconnection;
-  private final int reconnectionAttempts;
-  private final long reconnectionDelayMillis;
-  private final long reconnectionDelayMaxMillis;
-  private final double randomizationFactor;
+  private final int eventHistoryMaxEvents;
+  private final long eventHistoryMaxBytes;
 
   private SocketOptions(Builder builder) {
-    reconnection = builder.reconnection;
-    reconnectionAttempts = builder.reconnectionAttempts;
-    reconnectionDelayMillis = builder.reconnectionDelayMillis;
-    reconnectionDelayMaxMillis = builder.reconnectionDelayMaxMillis;
-    randomizationFactor = builder.randomizationFactor;
+    forceNew = builder.forceNew;
+    multiplex = builder.multiplex;
+    connection = builder.connection.build();
+    auth = builder.auth;
+    ackTimeoutMillis = builder.ackTimeoutMillis;
+    connectTimeoutMillis = builder.connectTimeoutMillis;
     sendBufferMaxPackets = builder.sendBufferMaxPackets;
     sendBufferMaxBytes = builder.sendBufferMaxBytes;
     overflowPolicy = builder.overflowPolicy;
     retries = builder.retries;
-    forceNew = builder.forceNew;
-    multiplex = builder.multiplex;
-    path = builder.path;
-    query = Collections.unmodifiableMap(new LinkedHashMap<>(builder.query));
-    extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
-    transports = Collections.unmodifiableList(new ArrayList<>(builder.transports));
-    upgrade = builder.upgrade;
-    rememberUpgrade = builder.rememberUpgrade;
-    timeoutMillis = builder.timeoutMillis;
-    auth = builder.auth;
-    ackTimeoutMillis = builder.ackTimeoutMillis;
-    connectTimeoutMillis = builder.connectTimeoutMillis;
+    eventHistoryMaxEvents = builder.eventHistoryMaxEvents;
+    eventHistoryMaxBytes = builder.eventHistoryMaxBytes;
   }
 
   public static Builder builder() {
@@ -88,39 +67,9 @@ public final class SocketOptions {
     return multiplex;
   }
 
-  /** The Engine.IO path. Default {@code /socket.io/}. */
-  public String path() {
-    return path;
-  }
-
-  /** Extra query parameters sent on every request (visible to the server in {@code socket.handshake.query}). */
-  public Map<String, String> query() {
-    return query;
-  }
-
-  /** Extra HTTP headers sent on every polling request and on the WebSocket handshake. */
-  public Map<String, String> extraHeaders() {
-    return extraHeaders;
-  }
-
-  /** Allowed transports in order of preference. Default {@code [POLLING, WEBSOCKET]}: poll first, then upgrade. */
-  public List<Transport> transports() {
-    return transports;
-  }
-
-  /** Upgrade from polling to WebSocket when the server offers it. Default true. */
-  public boolean upgrade() {
-    return upgrade;
-  }
-
-  /** Start the next session on WebSocket when an upgrade of this connection worked. Default false. */
-  public boolean rememberUpgrade() {
-    return rememberUpgrade;
-  }
-
-  /** How long the Engine.IO handshake may take. Default 20 s. */
-  public long timeoutMillis() {
-    return timeoutMillis;
+  /** The options of the connection this socket asks for. */
+  public ConnectionOptions connection() {
+    return connection;
   }
 
   /** The namespace CONNECT payload, evaluated on every connect; null for none. */
@@ -158,60 +107,66 @@ public final class SocketOptions {
     return retries;
   }
 
-  /** Reconnect by itself after a recoverable loss. Default true. */
-  public boolean reconnection() {
-    return reconnection;
+  /** Most received events kept for {@link Socket#awaitEvent}. Default 128; 0 keeps none. */
+  public int eventHistoryMaxEvents() {
+    return eventHistoryMaxEvents;
   }
 
-  /** Reconnection attempts before giving up; {@link Integer#MAX_VALUE} (the default) means no limit. */
-  public int reconnectionAttempts() {
-    return reconnectionAttempts;
+  /** Most bytes (as received, binary included) of the events kept for {@link Socket#awaitEvent}. Default 4 MiB. */
+  public long eventHistoryMaxBytes() {
+    return eventHistoryMaxBytes;
   }
 
-  /** First reconnection delay; each later one doubles, up to {@link #reconnectionDelayMaxMillis()}. Default 1 s. */
-  public long reconnectionDelayMillis() {
-    return reconnectionDelayMillis;
+  /** Equal when every option is, the connection's included; an auth provider compares by identity. */
+  @Override public boolean equals(@Nullable Object o) {
+    if (this == o) return true;
+    if (!(o instanceof SocketOptions)) return false;
+    SocketOptions other = (SocketOptions) o;
+    return forceNew == other.forceNew && multiplex == other.multiplex && connection.equals(other.connection)
+        && (auth == null ? other.auth == null : auth.equals(other.auth))
+        && ackTimeoutMillis == other.ackTimeoutMillis && connectTimeoutMillis == other.connectTimeoutMillis
+        && sendBufferMaxPackets == other.sendBufferMaxPackets && sendBufferMaxBytes == other.sendBufferMaxBytes
+        && overflowPolicy == other.overflowPolicy && retries == other.retries
+        && eventHistoryMaxEvents == other.eventHistoryMaxEvents && eventHistoryMaxBytes == other.eventHistoryMaxBytes;
   }
 
-  /** Longest reconnection delay. Default 5 s. */
-  public long reconnectionDelayMaxMillis() {
-    return reconnectionDelayMaxMillis;
+  @Override public int hashCode() {
+    int h = connection.hashCode();
+    h = 31 * h + (auth == null ? 0 : auth.hashCode());
+    h = 31 * h + (int) (ackTimeoutMillis ^ (ackTimeoutMillis >>> 32));
+    h = 31 * h + (int) (connectTimeoutMillis ^ (connectTimeoutMillis >>> 32));
+    h = 31 * h + sendBufferMaxPackets;
+    h = 31 * h + overflowPolicy.hashCode();
+    h = 31 * h + retries;
+    return 31 * h + eventHistoryMaxEvents + (forceNew ? 1 : 0) + (multiplex ? 2 : 0);
   }
 
-  /** Jitter: each delay moves by up to this fraction of itself, up or down. Default 0.5. */
-  public double randomizationFactor() {
-    return randomizationFactor;
-  }
+  /** A fixed auth payload; equal to another with an equal payload. */
+  private static final class FixedAuth implements AuthProvider {
+    private final Object value;
 
-  /** True when both describe the same connection (path, query, headers, transports, upgrade, timeout). */
-  boolean sameConnectionAs(SocketOptions other) {
-    return path.equals(other.path) && query.equals(other.query) && extraHeaders.equals(other.extraHeaders)
-        && transports.equals(other.transports) && upgrade == other.upgrade
-        && rememberUpgrade == other.rememberUpgrade && timeoutMillis == other.timeoutMillis
-        && reconnection == other.reconnection && reconnectionAttempts == other.reconnectionAttempts
-        && reconnectionDelayMillis == other.reconnectionDelayMillis
-        && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
-        && randomizationFactor == other.randomizationFactor;
-  }
+    FixedAuth(Object value) {
+      this.value = value;
+    }
 
-  String describeConnection() {
-    return "path=" + path + ", query keys=" + query.keySet() + ", header names=" + extraHeaders.keySet()
-        + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade=" + rememberUpgrade
-        + ", timeout=" + timeoutMillis + "ms, reconnection=" + reconnection + " (attempts " + reconnectionAttempts
-        + ", delay " + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor + ")";
+    @Override public Object auth() {
+      return value;
+    }
+
+    @Override public boolean equals(@Nullable Object o) {
+      return o instanceof FixedAuth && ((FixedAuth) o).value.equals(value);
+    }
+
+    @Override public int hashCode() {
+      return value.hashCode();
+    }
   }
 
   /** Builds {@link SocketOptions}. Not thread-safe. */
   public static final class Builder {
     private boolean forceNew;
     private boolean multiplex = true;
-    private String path = "/socket.io/";
-    private final Map<String, String> query = new LinkedHashMap<>();
-    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
-    private List<Transport> transports = Arrays.asList(Transport.POLLING, Transport.WEBSOCKET);
-    private boolean upgrade = true;
-    private boolean rememberUpgrade;
-    private long timeoutMillis = 20_000;
+    private ConnectionOptions.Builder connection = ConnectionOptions.builder();
     private @Nullable AuthProvider auth;
     private long ackTimeoutMillis;
     private long connectTimeoutMillis = 20_000;
@@ -219,11 +174,8 @@ public final class SocketOptions {
     private long sendBufferMaxBytes = 16L * 1024 * 1024;
     private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_NEWEST;
     private int retries;
-    private boolean reconnection = true;
-    private int reconnectionAttempts = Integer.MAX_VALUE;
-    private long reconnectionDelayMillis = 1_000;
-    private long reconnectionDelayMaxMillis = 5_000;
-    private double randomizationFactor = 0.5;
+    private int eventHistoryMaxEvents = 128;
+    private long eventHistoryMaxBytes = 4L * 1024 * 1024;
 
     Builder() {
     }
@@ -231,13 +183,7 @@ public final class SocketOptions {
     Builder(SocketOptions options) {
       forceNew = options.forceNew;
       multiplex = options.multiplex;
-      path = options.path;
-      query.putAll(options.query);
-      extraHeaders.putAll(options.extraHeaders);
-      transports = options.transports;
-      upgrade = options.upgrade;
-      rememberUpgrade = options.rememberUpgrade;
-      timeoutMillis = options.timeoutMillis;
+      connection = options.connection.newBuilder();
       auth = options.auth;
       ackTimeoutMillis = options.ackTimeoutMillis;
       connectTimeoutMillis = options.connectTimeoutMillis;
@@ -245,11 +191,8 @@ public final class SocketOptions {
       sendBufferMaxBytes = options.sendBufferMaxBytes;
       overflowPolicy = options.overflowPolicy;
       retries = options.retries;
-      reconnection = options.reconnection;
-      reconnectionAttempts = options.reconnectionAttempts;
-      reconnectionDelayMillis = options.reconnectionDelayMillis;
-      reconnectionDelayMaxMillis = options.reconnectionDelayMaxMillis;
-      randomizationFactor = options.randomizationFactor;
+      eventHistoryMaxEvents = options.eventHistoryMaxEvents;
+      eventHistoryMaxBytes = options.eventHistoryMaxBytes;
     }
 
     public Builder forceNew(boolean forceNew) {
@@ -262,73 +205,95 @@ public final class SocketOptions {
       return this;
     }
 
+    /** Replaces every connection setting (the shortcuts below change one at a time). */
+    public Builder connection(ConnectionOptions connection) {
+      checkNotNull(connection, "connection");
+      this.connection = connection.newBuilder();
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#path}. */
     public Builder path(String path) {
-      checkNotNull(path, "path");
-      if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/': " + path);
-      this.path = path.endsWith("/") ? path : path + "/";
+      connection.path(path);
       return this;
     }
 
-    /** Adds a query parameter; {@code EIO}, {@code transport}, {@code sid} and {@code t} are reserved. */
+    /** Shortcut for {@link ConnectionOptions.Builder#query(String, String)}. */
     public Builder query(String name, String value) {
-      checkNotNull(name, "name");
-      checkNotNull(value, "value");
-      if (name.equals("EIO") || name.equals("transport") || name.equals("sid") || name.equals("t")) {
-        throw new IllegalArgumentException("query parameter '" + name + "' is reserved by Engine.IO");
-      }
-      query.put(name, value);
+      connection.query(name, value);
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#query(Map)}. */
     public Builder query(Map<String, String> parameters) {
-      for (Map.Entry<String, String> entry : parameters.entrySet()) query(entry.getKey(), entry.getValue());
+      connection.query(parameters);
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#extraHeader}. */
     public Builder extraHeader(String name, String value) {
-      checkNotNull(name, "name");
-      checkNotNull(value, "value");
-      extraHeaders.put(name, value);
+      connection.extraHeader(name, value);
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#extraHeaders}. */
     public Builder extraHeaders(Map<String, String> headers) {
-      for (Map.Entry<String, String> entry : headers.entrySet()) extraHeader(entry.getKey(), entry.getValue());
+      connection.extraHeaders(headers);
       return this;
     }
 
-    /** The transports to use, in order: {@code transports(WEBSOCKET)} skips polling entirely. */
+    /** Shortcut for {@link ConnectionOptions.Builder#transports}. */
     public Builder transports(Transport... transports) {
-      if (transports.length == 0) throw new IllegalArgumentException("at least one transport is required");
-      List<Transport> list = new ArrayList<>();
-      for (Transport transport : transports) {
-        checkNotNull(transport, "transport");
-        if (!list.contains(transport)) list.add(transport);
-      }
-      this.transports = list;
+      connection.transports(transports);
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#upgrade}. */
     public Builder upgrade(boolean upgrade) {
-      this.upgrade = upgrade;
+      connection.upgrade(upgrade);
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#rememberUpgrade}. */
     public Builder rememberUpgrade(boolean rememberUpgrade) {
-      this.rememberUpgrade = rememberUpgrade;
+      connection.rememberUpgrade(rememberUpgrade);
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#timeout}. */
     public Builder timeout(long timeout, TimeUnit unit) {
-      timeoutMillis = positiveMillis("timeout", timeout, unit);
+      connection.timeout(timeout, unit);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#reconnection}. */
+    public Builder reconnection(boolean reconnection) {
+      connection.reconnection(reconnection);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#reconnectionAttempts}. */
+    public Builder reconnectionAttempts(int attempts) {
+      connection.reconnectionAttempts(attempts);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#reconnectionDelay}. */
+    public Builder reconnectionDelay(long delay, long maxDelay, TimeUnit unit) {
+      connection.reconnectionDelay(delay, maxDelay, unit);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#randomizationFactor}. */
+    public Builder randomizationFactor(double factor) {
+      connection.randomizationFactor(factor);
       return this;
     }
 
     /** A fixed auth payload: a {@code Map}, POJO or {@code JsonObject} that serializes to a JSON object. */
     public Builder auth(@Nullable Object auth) {
       if (auth instanceof AuthProvider) return auth((AuthProvider) auth);
-      final Object value = auth;
-      this.auth = value == null ? null : () -> value;
+      this.auth = auth == null ? null : new FixedAuth(auth);
       return this;
     }
 
@@ -340,12 +305,12 @@ public final class SocketOptions {
     }
 
     public Builder ackTimeout(long timeout, TimeUnit unit) {
-      ackTimeoutMillis = positiveMillis("ackTimeout", timeout, unit);
+      ackTimeoutMillis = ConnectionOptions.positiveMillis("ackTimeout", timeout, unit);
       return this;
     }
 
     public Builder connectTimeout(long timeout, TimeUnit unit) {
-      connectTimeoutMillis = positiveMillis("connectTimeout", timeout, unit);
+      connectTimeoutMillis = ConnectionOptions.positiveMillis("connectTimeout", timeout, unit);
       return this;
     }
 
@@ -375,33 +340,19 @@ public final class SocketOptions {
       return this;
     }
 
-    /** Reconnect by itself after a recoverable loss (default true). */
-    public Builder reconnection(boolean reconnection) {
-      this.reconnection = reconnection;
-      return this;
-    }
-
-    /** Attempts before giving up, at least 1; default {@link Integer#MAX_VALUE} (no limit). */
-    public Builder reconnectionAttempts(int attempts) {
-      if (attempts < 1) throw new IllegalArgumentException("reconnectionAttempts must be at least 1: " + attempts);
-      this.reconnectionAttempts = attempts;
-      return this;
-    }
-
-    /** First delay (default 1 s) and longest delay (default 5 s) between attempts. */
-    public Builder reconnectionDelay(long delay, long maxDelay, TimeUnit unit) {
-      long first = positiveMillis("reconnectionDelay", delay, unit);
-      long max = positiveMillis("reconnectionDelayMax", maxDelay, unit);
-      if (max < first) throw new IllegalArgumentException("the longest reconnection delay is shorter than the first");
-      reconnectionDelayMillis = first;
-      reconnectionDelayMaxMillis = max;
-      return this;
-    }
-
-    /** Jitter in [0, 1]: 0 for exact doubling; default 0.5. */
-    public Builder randomizationFactor(double factor) {
-      if (!(factor >= 0 && factor <= 1)) throw new IllegalArgumentException("randomizationFactor must be in [0, 1]: " + factor);
-      this.randomizationFactor = factor;
+    /**
+     * Bounds the events kept so that {@link Socket#awaitEvent} also sees events that arrived before
+     * it was called: the newest {@code maxEvents} whose sizes (as received, binary included) add up
+     * to at most {@code maxBytes}; older ones are forgotten first, and an event larger than
+     * {@code maxBytes} is never kept. The history is released when the socket disconnects.
+     * {@code eventHistory(0, 0)} keeps nothing: {@code awaitEvent} then sees only events that arrive
+     * while it waits. Default 128 events, 4 MiB.
+     */
+    public Builder eventHistory(int maxEvents, long maxBytes) {
+      if (maxEvents < 0) throw new IllegalArgumentException("maxEvents < 0: " + maxEvents);
+      if (maxBytes < 0) throw new IllegalArgumentException("maxBytes < 0: " + maxBytes);
+      eventHistoryMaxEvents = maxEvents;
+      eventHistoryMaxBytes = maxBytes;
       return this;
     }
 
@@ -414,13 +365,6 @@ public final class SocketOptions {
         throw new IllegalStateException("retries(" + retries + ") needs an ackTimeout: each attempt is retried when it times out");
       }
       return new SocketOptions(this);
-    }
-
-    private static long positiveMillis(String name, long value, TimeUnit unit) {
-      checkNotNull(unit, "unit");
-      long millis = unit.toMillis(value);
-      if (value <= 0 || millis <= 0) throw new IllegalArgumentException(name + " must be at least 1 ms: " + value + " " + unit);
-      return millis;
     }
   }
 

@@ -7,7 +7,9 @@ import dev.tether.internal.TetherRuntime;
 import dev.tether.internal.client.ClientContext;
 import dev.tether.internal.client.PayloadCodec;
 import dev.tether.internal.client.RealManager;
-import dev.tether.internal.engine.EngineOptions;
+import dev.tether.internal.sio.SocketIoServer;
+import dev.tether.internal.wire.ServerProtocol;
+import dev.tether.internal.wire.Target;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,8 +108,9 @@ public final class Tether implements Closeable {
     if (url == null) throw new NullPointerException("url == null");
     if (options == null) throw new NullPointerException("options == null");
     HttpUrl parsed = parse(url);
-    String namespace = RealManager.normalizeNamespace(parsed.encodedPath().isEmpty() ? "/" : parsed.encodedPath());
+    ServerProtocol protocol = SocketIoServer.V5;
     if (parsed.querySize() > 0) {
+      // The URL's query is part of the connection's options: sent on every request, compared when shared.
       SocketOptions.Builder withQuery = options.newBuilder();
       for (int i = 0; i < parsed.querySize(); i++) {
         String value = parsed.queryParameterValue(i);
@@ -115,32 +118,29 @@ public final class Tether implements Closeable {
       }
       options = withQuery.build();
     }
-    HttpUrl origin = new HttpUrl.Builder().scheme(parsed.scheme()).host(parsed.host()).port(parsed.port()).build();
-    String key = origin + "|" + options.path();
+    Target target = protocol.target(parsed, options.connection());
+    String key = target.shareKey;
     synchronized (lock) {
       if (closed) throw new IllegalStateException("this Tether is closed");
-      if (!options.forceNew() && options.multiplex()) {
+      if (key != null && !options.forceNew() && options.multiplex()) {
         RealManager manager = shared.get(key);
-        if (manager != null && !manager.isClosed() && !manager.hasSocket(namespace)) {
-          if (!manager.connectionOptions().sameConnectionAs(options)) {
-            throw new IllegalArgumentException("a connection to " + origin + options.path() + " is already shared with "
-                + "other connection options (" + manager.connectionOptions().describeConnection() + ") than requested ("
-                + options.describeConnection() + "); use SocketOptions.forceNew(true) for a separate connection");
-          }
-          return manager.socket(namespace, options);
-        }
         if (manager == null || manager.isClosed()) {
-          manager = newManager(origin, options);
+          manager = newManager(protocol, target, options);
           shared.put(key, manager);
-          return manager.socket(namespace, options);
+          return manager.socket(target.namespace, options);
+        }
+        // Asking again for a namespace that has a socket gives a new connection, as in the JavaScript client.
+        if (!manager.hasSocket(target.namespace)) {
+          manager.checkSameConnection(options.connection());
+          return manager.socket(target.namespace, options);
         }
       }
-      return newManager(origin, options).socket(namespace, options);
+      return newManager(protocol, target, options).socket(target.namespace, options);
     }
   }
 
-  private RealManager newManager(HttpUrl origin, SocketOptions options) {
-    RealManager manager = new RealManager(context, origin, options, engineOptions(origin, options), this::forget);
+  private RealManager newManager(ServerProtocol protocol, Target target, SocketOptions options) {
+    RealManager manager = new RealManager(context, protocol, target.server, options.connection(), this::forget);
     all.add(manager);
     return manager;
   }
@@ -150,24 +150,6 @@ public final class Tether implements Closeable {
       all.remove(manager);
       shared.values().remove(manager);
     }
-  }
-
-  private static EngineOptions engineOptions(HttpUrl origin, SocketOptions options) {
-    HttpUrl.Builder endpoint = origin.newBuilder();
-    for (Map.Entry<String, String> entry : options.query().entrySet()) {
-      endpoint.addQueryParameter(entry.getKey(), entry.getValue());
-    }
-    Headers.Builder headers = new Headers.Builder();
-    for (Map.Entry<String, String> entry : options.extraHeaders().entrySet()) headers.add(entry.getKey(), entry.getValue());
-    List<Transport> transports = options.transports();
-    return EngineOptions.builder(endpoint.build())
-        .path(options.path())
-        .extraHeaders(headers.build())
-        .transports(transports.contains(Transport.POLLING), transports.contains(Transport.WEBSOCKET))
-        .upgrade(options.upgrade() && transports.get(0) == Transport.POLLING)
-        .rememberUpgrade(options.rememberUpgrade())
-        .handshakeTimeout(options.timeoutMillis(), TimeUnit.MILLISECONDS)
-        .build();
   }
 
   private static HttpUrl parse(String url) {
@@ -210,8 +192,8 @@ public final class Tether implements Closeable {
     }, managers.isEmpty() ? 0 : CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  private static void logListenerError(Socket socket, String event, Throwable error) {
-    logger.log(Level.WARNING, "listener for '" + event + "' on " + socket + " threw", error);
+  private static void logListenerError(Manager manager, @Nullable Socket socket, String event, Throwable error) {
+    logger.log(Level.WARNING, "listener for '" + event + "' on " + (socket != null ? socket : manager) + " threw", error);
   }
 
   /** Configures a {@link Tether}. Not thread-safe; the built instance is. */

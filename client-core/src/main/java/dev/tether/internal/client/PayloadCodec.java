@@ -13,6 +13,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.tether.PayloadBindingException;
+import dev.tether.internal.wire.Payload;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
@@ -47,24 +48,13 @@ public final class PayloadCodec {
         .create();
   }
 
-  /** The result of encoding: JSON with placeholders, and the binary attachments they point to. */
-  public static final class Encoded {
-    public final JsonArray json;
-    public final List<byte[]> attachments;
-
-    Encoded(JsonArray json, List<byte[]> attachments) {
-      this.json = json;
-      this.attachments = attachments;
-    }
-  }
-
   /**
    * Encodes {@code values} as a JSON array, prefixed by {@code first} when it is not null (the event
    * name).
    *
    * @throws PayloadBindingException if Gson cannot serialize a value
    */
-  public Encoded encode(@Nullable String first, @Nullable Object[] values) {
+  public Payload encode(@Nullable String first, @Nullable Object[] values) {
     List<byte[]> attachments = new ArrayList<>();
     List<byte[]> previous = ATTACHMENTS.get();
     ATTACHMENTS.set(attachments);
@@ -80,7 +70,7 @@ public final class PayloadCodec {
               + value.getClass().getName() + "): " + e.getMessage(), e);
         }
       }
-      return new Encoded(array, attachments);
+      return new Payload(array, attachments);
     } finally {
       ATTACHMENTS.set(previous);
     }

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One pending acknowledgement. Completion is a single compare-and-set, so success, timeout, cancel
- * and disconnect race safely and exactly one wins. Thread-safe.
+ * One pending acknowledgement, as the application sees it. Completion is guarded by one lock, so
+ * success, timeout, cancel and disconnect race safely and exactly one wins; the attempts (ack ids,
+ * timers, retries) belong to the socket's {@link AckTracker}. Thread-safe.
  */
 final class RealAckCall implements AckCall {
   private final RealSocket socket;
@@ -28,18 +29,11 @@ final class RealAckCall implements AckCall {
   private boolean completed; // guarded by lock
   private final List<Callback> callbacks = new ArrayList<>(); // guarded by lock
 
-  /** The ack id of the current attempt, assigned on the loop when queued; -1 until then. Loop-owned. */
-  long ackId = -1;
-  /** Ack ids of every attempt sent so far (an ack to any of them completes the call). Loop-owned. */
-  final List<Long> attemptIds = new ArrayList<>(1);
-  /** What to send again on a retry. Set before the call is published. */
-  RealSocket.@Nullable Outgoing outgoing;
-  /** Retries still allowed: set by {@link #retries}, spent on the loop, read by {@link #await}. */
-  volatile int retriesLeft;
-  /** Timeout of each attempt, 0 for none. Loop-owned. */
-  long timeoutNanos;
-  /** When the current attempt began (the emit, for the first). Loop-owned. */
-  long attemptStartNanos;
+  /**
+   * The retries the application asked for, read only by {@link #await} to size its safety margin; the
+   * retries still allowed are the {@link AckTracker}'s.
+   */
+  private volatile int retriesRequested;
 
   private static final class Callback {
     final Listener<Args> success;
@@ -54,11 +48,11 @@ final class RealAckCall implements AckCall {
   /** The acknowledged event's name, for error messages. */
   final String event;
 
-  RealAckCall(RealSocket socket, String event, long emitNanos) {
+  RealAckCall(RealSocket socket, String event, long emitNanos, int retries) {
     this.socket = socket;
     this.event = event;
     this.emitNanos = emitNanos;
-    this.attemptStartNanos = emitNanos;
+    this.retriesRequested = retries;
   }
 
   @Override public AckCall timeout(long timeout, TimeUnit unit) {
@@ -70,7 +64,8 @@ final class RealAckCall implements AckCall {
 
   @Override public AckCall retries(int retries) {
     if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
-    retriesLeft = retries; // volatile: the loop and await() see it from now on
+    retriesRequested = retries;
+    socket.setAckRetries(this, retries);
     return this;
   }
 
@@ -103,7 +98,7 @@ final class RealAckCall implements AckCall {
     timeout(timeout, unit);
     // The ack timeout completes the call (each retry gets the full timeout); the margin only guards
     // against a stuck event loop, and then the call is failed here so every observer agrees.
-    long attempts = 1L + Math.max(0, retriesLeft);
+    long attempts = 1L + Math.max(0, retriesRequested);
     if (!done.await(unit.toNanos(timeout) * attempts + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)) {
       if (fail(new AckTimeoutException("no ack within " + timeout + " " + unit + " per attempt"))) {
         socket.forgetAck(this);

@@ -1,5 +1,8 @@
 package dev.tether.internal.client;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.tether.ConnectionOptions;
 import dev.tether.DisconnectReason;
 import dev.tether.Listener;
 import dev.tether.Manager;
@@ -7,18 +10,14 @@ import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Subscription;
 import dev.tether.TransportException;
-import dev.tether.internal.engine.EngineOptions;
-import dev.tether.internal.engine.EnginePacket;
-import dev.tether.internal.engine.EngineSocket;
-import dev.tether.internal.engine.Handshake;
-import dev.tether.internal.engine.TransportMemory;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
-import dev.tether.internal.sio.SioDecodingException;
-import dev.tether.internal.sio.SioPacket;
-import dev.tether.internal.sio.SocketIoProtocol;
-import dev.tether.internal.sio.SocketIoV5;
 import dev.tether.internal.util.Redact;
+import dev.tether.internal.wire.Connection;
+import dev.tether.internal.wire.Connector;
+import dev.tether.internal.wire.IncomingEvent;
+import dev.tether.internal.wire.Payload;
+import dev.tether.internal.wire.ServerProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +29,10 @@ import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One Engine.IO connection and the namespaces multiplexed on it. All protocol state lives on the
- * Manager's event loop; public methods are thread-safe and post to it.
+ * One connection to a server and the namespaces multiplexed on it: opening, losing and reopening the
+ * {@link Connection} (reconnection with backoff), and routing what it reports to the sockets. How the
+ * server speaks is the {@link ServerProtocol}'s business. All state lives on the Manager's event loop;
+ * public methods are thread-safe and post to it.
  */
 public final class RealManager implements Manager {
   private static final Logger logger = Logger.getLogger(RealManager.class.getName());
@@ -44,16 +45,15 @@ public final class RealManager implements Manager {
   final SerialExecutor loop;
   private final ClientContext context;
   private final String uri;
-  private final SocketOptions connectionOptions;
-  private final EngineOptions engineOptions;
-  private final TransportMemory memory = new TransportMemory();
-  private final SocketIoProtocol protocol = SocketIoV5.INSTANCE;
+  private final ConnectionOptions options;
+  private final ServerProtocol protocol;
+  private final Connector connector;
   private final CloseHook closeHook;
   private final ConcurrentHashMap<String, RealSocket> sockets = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<String>> upgradeListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<TransportException>> upgradeErrorListeners =
       new CopyOnWriteArrayList<>();
-  private final SerialExecutor delivery;
+  private final Delivery delivery;
 
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<Integer>> reconnectAttemptListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<Integer>> reconnectListeners = new CopyOnWriteArrayList<>();
@@ -70,27 +70,27 @@ public final class RealManager implements Manager {
   private boolean paused;
   private Cancellable reconnectTimer = Cancellable.NONE;
   private boolean attemptScheduled;
-  private @Nullable EngineSocket engine;
-  private SocketIoProtocol.@Nullable Decoder decoder;
+  private @Nullable Connection connection;
+  /** What carries the open connection, published for {@link #transport()}; null while not open. */
   private volatile @Nullable String transport;
   private volatile boolean closed;
 
-  public RealManager(ClientContext context, HttpUrl origin, SocketOptions connectionOptions,
-      EngineOptions engineOptions, CloseHook closeHook) {
+  public RealManager(ClientContext context, ServerProtocol protocol, HttpUrl server, ConnectionOptions options,
+      CloseHook closeHook) {
     this.context = context;
-    this.uri = origin.scheme() + "://" + origin.host() + ":" + origin.port();
-    this.connectionOptions = connectionOptions;
-    this.engineOptions = engineOptions;
+    this.protocol = protocol;
+    this.uri = server.scheme() + "://" + server.host() + ":" + server.port();
+    this.options = options;
     this.closeHook = closeHook;
-    this.loop = context.runtime.newLoop("tether " + Redact.url(engineOptions.endpoint()));
-    this.delivery = new SerialExecutor(context.callbackExecutor, context.runtime.scheduler(), "manager callbacks");
-    this.backoff = new Backoff(connectionOptions.reconnectionDelayMillis(), connectionOptions.reconnectionDelayMaxMillis(),
-        connectionOptions.randomizationFactor(), context.random);
+    this.loop = context.runtime.newLoop("tether " + Redact.url(server));
+    this.connector = protocol.connector(server, options, context.runtime, loop);
+    this.delivery = new Delivery(context, this, null, "manager callbacks");
+    this.backoff = new Backoff(options.reconnectionDelayMillis(), options.reconnectionDelayMaxMillis(),
+        options.randomizationFactor(), context.random);
   }
 
-  /** The connection options every socket on this Manager shares. */
-  public SocketOptions connectionOptions() {
-    return connectionOptions;
+  @Override public ConnectionOptions options() {
+    return options;
   }
 
   @Override public String uri() {
@@ -107,49 +107,34 @@ public final class RealManager implements Manager {
 
   @Override public Socket socket(String namespace) {
     if (namespace == null) throw new NullPointerException("namespace == null");
-    RealSocket existing = sockets.get(normalizeNamespace(namespace));
-    return existing != null ? existing : socket(namespace, connectionOptions); // same options as before
+    RealSocket existing = sockets.get(protocol.normalizeNamespace(namespace));
+    return existing != null ? existing : socket(namespace, SocketOptions.builder().connection(options).build());
   }
 
-  @Override public Socket socket(String namespace, SocketOptions options) {
+  @Override public Socket socket(String namespace, SocketOptions socketOptions) {
     if (namespace == null) throw new NullPointerException("namespace == null");
-    if (options == null) throw new NullPointerException("options == null");
-    String normalized = normalizeNamespace(namespace);
-    if (options != connectionOptions && !sameConnection(connectionOptions, options)) {
-      throw new IllegalArgumentException("this connection to " + uri + " uses other connection options (path, "
-          + "query, headers, transports, upgrade, timeout) than requested; use forceNew(true) for a separate connection");
-    }
+    if (socketOptions == null) throw new NullPointerException("options == null");
+    String normalized = protocol.normalizeNamespace(namespace);
+    checkSameConnection(socketOptions.connection());
     RealSocket existing = sockets.get(normalized);
     if (existing != null) {
-      if (existing.options != options && !(existing.options.auth() == options.auth()
-          && existing.options.ackTimeoutMillis() == options.ackTimeoutMillis()
-          && existing.options.connectTimeoutMillis() == options.connectTimeoutMillis())) {
+      if (!existing.options().equals(socketOptions)) {
         throw new IllegalArgumentException("namespace " + normalized + " already has a socket on " + uri
             + " with other options; use forceNew(true) for a separate connection");
       }
       return existing;
     }
-    RealSocket created = new RealSocket(this, normalized, options, context);
+    RealSocket created = new RealSocket(this, normalized, socketOptions, context, protocol);
     RealSocket raced = sockets.putIfAbsent(normalized, created);
     return raced != null ? raced : created;
   }
 
-  /** The rule of {@code SocketOptions.sameConnectionAs}, through the public accessors. */
-  private static boolean sameConnection(SocketOptions a, SocketOptions b) {
-    return a.path().equals(b.path()) && a.query().equals(b.query()) && a.extraHeaders().equals(b.extraHeaders())
-        && a.transports().equals(b.transports()) && a.upgrade() == b.upgrade()
-        && a.rememberUpgrade() == b.rememberUpgrade() && a.timeoutMillis() == b.timeoutMillis();
-  }
-
-  /** {@code "chat"} and {@code "/chat"} name the same namespace; a {@code ,} is not allowed in it. */
-  public static String normalizeNamespace(String namespace) {
-    String normalized = namespace.startsWith("/") ? namespace : "/" + namespace;
-    if (normalized.indexOf(',') >= 0) throw new IllegalArgumentException("namespace must not contain ',': " + namespace);
-    if (normalized.indexOf('?') >= 0) {
-      throw new IllegalArgumentException("namespace must not contain a query (Socket.IO v5 does not parse it); "
-          + "use SocketOptions.query or auth: " + namespace);
+  /** The one "same connection" rule: equal {@link ConnectionOptions}. */
+  public void checkSameConnection(ConnectionOptions requested) {
+    if (!options.equals(requested)) {
+      throw new IllegalArgumentException("the connection to " + uri + " has other connection options (" + options
+          + ") than requested (" + requested + "); use SocketOptions.forceNew(true) for a separate connection");
     }
-    return normalized;
   }
 
   @Override public @Nullable String transport() {
@@ -158,6 +143,14 @@ public final class RealManager implements Manager {
 
   @Override public boolean isOpen() {
     return transport != null;
+  }
+
+  /** A blocking helper called from {@code method} would deadlock on a Tether thread: refuse it. */
+  void checkMayBlock(String method) {
+    if (context.isDelivering() || loop.inLoop()) {
+      throw new IllegalStateException(method + " would block a Tether callback or event-loop thread and "
+          + "deadlock; use the asynchronous API there");
+    }
   }
 
   @Override public Subscription onUpgrade(Listener<String> listener) {
@@ -212,7 +205,7 @@ public final class RealManager implements Manager {
   @Override public void restartConnection() {
     loop.execute(() -> {
       if (closed || paused) return; // paused: there is no connection, and resume() makes a new one
-      EngineSocket current = engine;
+      Connection current = connection;
       if (current == null) {
         if (attemptScheduled && !suspended) {
           reconnectTimer.cancel();
@@ -220,7 +213,7 @@ public final class RealManager implements Manager {
         }
         return;
       }
-      engineGone();
+      connectionGone();
       current.close(); // tells the server if it still can; we do not wait for it
       // An explicit request: reconnect even when automatic reconnection is off.
       boolean willReconnect = anyActive();
@@ -243,9 +236,9 @@ public final class RealManager implements Manager {
       if (closed || paused) return;
       paused = true;
       reconnectTimer.cancel(); // attemptScheduled stays: resume() makes the attempt
-      EngineSocket current = engine;
+      Connection current = connection;
       if (current == null) return;
-      engineGone();
+      connectionGone();
       current.close(); // to the server a transport close: it keeps the sessions for recovery
       boolean willReconnect = anyActive(); // an explicit request: also when automatic reconnection is off
       for (RealSocket socket : new ArrayList<>(sockets.values())) {
@@ -266,8 +259,8 @@ public final class RealManager implements Manager {
       if (closed) return;
       if (attemptScheduled) {
         if (!suspended) attemptReconnect();
-      } else if (engine == null && anyActive()) {
-        openEngine(); // a socket connected while paused: a first connect, not a reconnection
+      } else if (connection == null && anyActive()) {
+        openConnection(); // a socket connected while paused: a first connect, not a reconnection
       }
     });
   }
@@ -282,7 +275,7 @@ public final class RealManager implements Manager {
       // The disconnects above are queued behind this task; close the connection after them.
       loop.execute(() -> {
         for (RealSocket socket : sockets.values()) socket.markClosed();
-        closeEngine();
+        closeConnection();
         closeHook.onClosed(this);
       });
     });
@@ -296,35 +289,53 @@ public final class RealManager implements Manager {
           new TransportException(TransportException.Kind.CONNECT_FAILED, "the manager of " + uri + " is closed"), false);
       return;
     }
-    EngineSocket current = engine;
+    Connection current = connection;
     if (current == null) {
       if (attemptScheduled) return; // a reconnection is pending: this socket joins when it opens
       if (paused) return; // joins when resume() opens the connection
-      openEngine();
-    } else if (current.state() == EngineSocket.State.OPEN) {
-      socket.sendConnect();
+      openConnection();
+    } else if (current.isOpen()) {
+      socket.join();
     }
     // else: opening; every socket that wants the connection joins once it is open
   }
 
+  /** Loop: true when the connection is open (the loop's view; {@link #isOpen()} is the published one). */
+  boolean isConnectionOpen() {
+    Connection current = connection;
+    return current != null && current.isOpen();
+  }
+
   /** True when a packet sent now would be written at once (for volatile emits). */
   boolean isWritableNow() {
-    EngineSocket current = engine;
+    Connection current = connection;
     return current != null && current.isWritableNow();
   }
 
-  boolean isEngineOpen() {
-    EngineSocket current = engine;
-    return current != null && current.state() == EngineSocket.State.OPEN;
+  void join(String namespace, @Nullable JsonObject auth, Connection.@Nullable Recovery recovery)
+      throws TransportException {
+    requireOpen().join(namespace, auth, recovery);
   }
 
-  /** Writes a packet now. */
-  void send(SioPacket packet) throws TransportException {
-    EngineSocket current = engine;
-    if (current == null || current.state() != EngineSocket.State.OPEN) {
+  void leave(String namespace) {
+    Connection current = connection;
+    if (current != null) current.leave(namespace);
+  }
+
+  void emit(String namespace, Payload payload, @Nullable Long ackId) throws TransportException {
+    requireOpen().emit(namespace, payload, ackId);
+  }
+
+  void ack(String namespace, long ackId, Payload payload) throws TransportException {
+    requireOpen().ack(namespace, ackId, payload);
+  }
+
+  private Connection requireOpen() throws TransportException {
+    Connection current = connection;
+    if (current == null || !current.isOpen()) {
       throw new TransportException(TransportException.Kind.CONNECTION_LOST, "not connected to " + uri);
     }
-    current.sendAll(protocol.encode(packet));
+    return current;
   }
 
   /** A socket stopped using the connection: close it when nobody uses it any more. */
@@ -334,7 +345,7 @@ public final class RealManager implements Manager {
     attemptScheduled = false;
     reconnecting = false;
     backoff.reset();
-    closeEngine();
+    closeConnection();
   }
 
   private boolean anyActive() {
@@ -347,7 +358,7 @@ public final class RealManager implements Manager {
   /** Loop: the connection is down (or did not open); try again after the next backoff delay. */
   private void scheduleReconnect() {
     if (closed || attemptScheduled) return;
-    if (backoff.attempts() >= connectionOptions.reconnectionAttempts()) {
+    if (backoff.attempts() >= options.reconnectionAttempts()) {
       giveUp();
       return;
     }
@@ -368,9 +379,9 @@ public final class RealManager implements Manager {
       backoff.reset();
       return;
     }
-    if (engine != null) return; // already open or opening
-    deliverAll(reconnectAttemptListeners, Math.max(1, backoff.attempts()), "reconnectAttempt");
-    openEngine();
+    if (connection != null) return; // already open or opening
+    delivery.deliverAll(reconnectAttemptListeners, Math.max(1, backoff.attempts()), "reconnectAttempt");
+    openConnection();
   }
 
   private void giveUp() {
@@ -378,123 +389,116 @@ public final class RealManager implements Manager {
     reconnecting = false;
     attemptScheduled = false;
     backoff.reset();
-    deliverAll(reconnectFailedListeners, null, "reconnectFailed");
+    delivery.deliverAll(reconnectFailedListeners, null, "reconnectFailed");
     for (RealSocket socket : new ArrayList<>(sockets.values())) socket.onReconnectFailed();
   }
 
-  private void openEngine() {
-    final EngineSocket[] self = new EngineSocket[1];
-    self[0] = new EngineSocket(engineOptions, loop, context.runtime, memory, new EngineSocket.Listener() {
-      private boolean current() {
-        return engine == self[0];
-      }
-
-      @Override public void onOpen(Handshake handshake) {
-        if (!current()) return;
-        transport = self[0].transportName();
-        if (reconnecting) {
-          deliverAll(reconnectListeners, Math.max(1, backoff.attempts()), "reconnect");
-          reconnecting = false;
-        }
-        backoff.reset();
-        for (RealSocket socket : sockets.values()) {
-          if (socket.wantsConnection()) socket.sendConnect();
-        }
-      }
-
-      @Override public void onMessage(EnginePacket message) {
-        SocketIoProtocol.Decoder currentDecoder = decoder;
-        if (!current() || currentDecoder == null) return;
-        SioPacket packet;
-        try {
-          packet = currentDecoder.decode(message);
-        } catch (SioDecodingException e) {
-          onParseError(e);
-          return;
-        }
-        if (packet == null) return; // waiting for attachments
-        RealSocket socket = sockets.get(packet.namespace());
-        if (socket == null) {
-          logger.log(Level.FINE, "{0}: packet for unknown namespace {1} ignored", new Object[] {uri, packet.namespace()});
-          return;
-        }
-        socket.onPacket(packet);
-      }
-
-      @Override public void onPing() {
-      }
-
-      @Override public void onUpgrade(String name) {
-        if (!current()) return;
-        transport = name;
-        deliverAll(upgradeListeners, name, "upgrade");
-      }
-
-      @Override public void onUpgradeFailed(TransportException error) {
-        if (current()) deliverAll(upgradeErrorListeners, error, "upgradeError");
-      }
-
-      @Override public void onOpenFailed(TransportException error) {
-        if (!current()) return;
-        engineGone();
-        if (reconnecting) deliverAll(reconnectErrorListeners, error, "reconnectError");
-        connectionLost(DisconnectReason.TRANSPORT_ERROR, error);
-      }
-
-      @Override public void onClose(DisconnectReason reason, @Nullable TransportException cause) {
-        if (!current()) return;
-        engineGone();
-        connectionLost(reason, cause);
+  private void openConnection() {
+    final Connection[] self = new Connection[1];
+    self[0] = connector.newConnection(new ConnectionListener() {
+      @Override boolean isCurrent() {
+        return connection == self[0];
       }
     });
-    engine = self[0];
-    decoder = protocol.newDecoder(SocketIoProtocol.Limits.DEFAULT);
+    connection = self[0];
     self[0].open();
+  }
+
+  /** Routes what the current connection reports; reports of an older connection are ignored. */
+  private abstract class ConnectionListener implements Connection.Listener {
+    abstract boolean isCurrent();
+
+    private @Nullable RealSocket socket(String namespace) {
+      if (!isCurrent()) return null;
+      RealSocket socket = sockets.get(namespace);
+      if (socket == null) {
+        logger.log(Level.FINE, "{0}: packet for unknown namespace {1} ignored", new Object[] {uri, namespace});
+      }
+      return socket;
+    }
+
+    @Override public void onOpen() {
+      if (!isCurrent()) return;
+      Connection current = connection;
+      transport = current == null ? null : current.transportName();
+      if (reconnecting) {
+        delivery.deliverAll(reconnectListeners, Math.max(1, backoff.attempts()), "reconnect");
+        reconnecting = false;
+      }
+      backoff.reset();
+      for (RealSocket socket : sockets.values()) {
+        if (socket.wantsConnection()) socket.join();
+      }
+    }
+
+    @Override public void onJoined(String namespace, @Nullable String id, @Nullable String pid) {
+      RealSocket socket = socket(namespace);
+      if (socket != null) socket.onJoined(id, pid);
+    }
+
+    @Override public void onJoinRefused(String namespace, String message, @Nullable JsonElement data) {
+      RealSocket socket = socket(namespace);
+      if (socket != null) socket.onJoinRefused(message, data);
+    }
+
+    @Override public void onKicked(String namespace) {
+      RealSocket socket = socket(namespace);
+      if (socket != null) socket.onKicked();
+    }
+
+    @Override public void onEvent(IncomingEvent event) {
+      RealSocket socket = socket(event.namespace);
+      if (socket != null) socket.onEvent(event);
+    }
+
+    @Override public void onAck(String namespace, long ackId, Payload args) {
+      RealSocket socket = socket(namespace);
+      if (socket != null) socket.onAck(ackId, args);
+    }
+
+    @Override public void onUpgrade(String name) {
+      if (!isCurrent()) return;
+      transport = name;
+      delivery.deliverAll(upgradeListeners, name, "upgrade");
+    }
+
+    @Override public void onUpgradeFailed(TransportException error) {
+      if (isCurrent()) delivery.deliverAll(upgradeErrorListeners, error, "upgradeError");
+    }
+
+    @Override public void onOpenFailed(TransportException error) {
+      if (!isCurrent()) return;
+      connectionGone();
+      if (reconnecting) delivery.deliverAll(reconnectErrorListeners, error, "reconnectError");
+      connectionLost(DisconnectReason.TRANSPORT_ERROR, error);
+    }
+
+    @Override public void onClosed(DisconnectReason reason, @Nullable TransportException cause) {
+      if (!isCurrent()) return;
+      connectionGone();
+      connectionLost(reason, cause);
+    }
   }
 
   /** Loop: tells the sockets and, when the reason allows and someone still needs it, reconnects. */
   private void connectionLost(DisconnectReason reason, @Nullable TransportException cause) {
-    boolean willReconnect = reason.isRecoverable() && connectionOptions.reconnection() && !closed && anyActive();
+    boolean willReconnect = reason.isRecoverable() && options.reconnection() && !closed && anyActive();
     for (RealSocket socket : new ArrayList<>(sockets.values())) {
       socket.onConnectionClosed(reason, cause, willReconnect);
     }
     if (willReconnect && anyActive()) scheduleReconnect();
   }
 
-  private void onParseError(SioDecodingException e) {
-    logger.log(Level.WARNING, "{0}: invalid Socket.IO packet from the server, closing the connection: {1}",
-        new Object[] {uri, e.getMessage()});
-    EngineSocket broken = engine;
-    engineGone();
-    if (broken != null) broken.close();
-    connectionLost(DisconnectReason.PARSE_ERROR, new TransportException(TransportException.Kind.PROTOCOL_ERROR,
-        "invalid Socket.IO packet: " + e.getMessage()));
-  }
-
-  private void engineGone() {
-    engine = null;
-    decoder = null;
+  private void connectionGone() {
+    connection = null;
     transport = null;
   }
 
-  private void closeEngine() {
-    EngineSocket current = engine;
+  private void closeConnection() {
+    Connection current = connection;
     if (current == null) return;
-    engineGone();
+    connectionGone();
     current.close();
-  }
-
-  private <T> void deliverAll(final List<ListenerRegistry.Entry<T>> list, final T value, final String what) {
-    if (list.isEmpty()) return;
-    delivery.execute(() -> ListenerRegistry.dispatch(list, value, what, new ListenerRegistry.Invoker() {
-      @Override public <V> void invoke(Listener<V> listener, V v, String name) {
-        try {
-          listener.on(v);
-        } catch (Throwable t) {
-          logger.log(Level.WARNING, "manager listener for " + name + " threw", t);
-        }
-      }
-    }));
   }
 
   @Override public String toString() {

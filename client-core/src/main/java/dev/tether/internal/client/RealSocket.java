@@ -1,14 +1,10 @@
 package dev.tether.internal.client;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import dev.tether.AckCall;
 import dev.tether.AckCancelledException;
-import dev.tether.SendBufferOverflowException;
 import dev.tether.AckTimeoutException;
-import dev.tether.Args;
 import dev.tether.AuthProvider;
 import dev.tether.ConnectError;
 import dev.tether.ConnectionState;
@@ -17,104 +13,101 @@ import dev.tether.Event;
 import dev.tether.Listener;
 import dev.tether.Manager;
 import dev.tether.Socket;
-import dev.tether.SocketDisconnectedException;
 import dev.tether.SocketOptions;
 import dev.tether.Subscription;
-import dev.tether.TetherException;
 import dev.tether.TransportException;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
-import dev.tether.internal.sio.SioPacket;
-import dev.tether.internal.sio.SocketIoV5;
+import dev.tether.internal.wire.Connection;
+import dev.tether.internal.wire.IncomingEvent;
+import dev.tether.internal.wire.Payload;
+import dev.tether.internal.wire.ServerProtocol;
 import java.lang.reflect.Type;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One namespace. Its protocol state is owned by the Manager's event loop; the public methods post to
- * that loop, and listeners run on a serial executor over the Tether's callback executor.
+ * One namespace: its lifecycle (join, recovery, leave) and its emits. Its state is owned by the
+ * Manager's event loop; the public methods post to that loop. The parts each own their state: the
+ * {@link SendBuffer}, the {@link AckTracker}, the {@link EventHistory}, the {@link Delivery} of
+ * listeners, the {@link ConnectWaiters}. How the server frames any of it is the {@link ServerProtocol}'s
+ * business, below the {@link Connection}.
  */
 public final class RealSocket implements Socket {
   private static final Logger logger = Logger.getLogger(RealSocket.class.getName());
-  /** Events kept for {@link #awaitEvent} since the last connect; the oldest go first. */
-  static final int EVENT_HISTORY = 1024;
-  /** socket.io-parser 4.2.6+ rejects packets with more binary attachments, on both sides. */
-  static final int MAX_ATTACHMENTS = 10;
 
-  private enum State { IDLE, WAITING_FOR_CONNECTION, WAITING_FOR_REPLY, CONNECTED }
+  /** Where the socket is in joining its namespace. */
+  private enum Phase { IDLE, WAITING_FOR_CONNECTION, WAITING_FOR_REPLY, CONNECTED }
 
-  private final RealManager manager;
-  private final String namespace;
-  final SocketOptions options;
-  private final ClientContext context;
-  private final SerialExecutor loop;
-  private final SerialExecutor delivery;
-  private final ListenerRegistry listeners = new ListenerRegistry();
+  /** The lifecycle, as one immutable value: replaced only on the loop, read from any thread. */
+  private static final class Status {
+    static final Status INITIAL = new Status(Phase.IDLE, ConnectionState.DISCONNECTED, null, false);
 
-  // Owned by the loop.
-  private State state = State.IDLE;
-  private boolean active;
-  private int connectAttempt;
-  private Cancellable connectTimer = Cancellable.NONE;
-  private long nextAckId;
-  private final Map<Long, RealAckCall> sentAcks = new LinkedHashMap<>();
-  private final Map<RealAckCall, Cancellable> ackTimers = new HashMap<>();
-  private final ArrayDeque<Outgoing> sendBuffer = new ArrayDeque<>();
-  private long sendBufferBytes;
-  private volatile int bufferedPacketsSnapshot;
-  private volatile long bufferedBytesSnapshot;
-  private final List<SioPacket> receivedBeforeReply = new ArrayList<>();
+    final Phase phase;
+    final ConnectionState state;
+    final @Nullable String id;
+    final boolean recovered;
 
-  // Connection state recovery (socket.io 4.6+): the private session id and the last event offset.
-  private @Nullable String pid;
-  private @Nullable String lastOffset;
-  private volatile boolean recovered;
-  /** The connection was lost while joined (or could not open): the next join is a reconnection. */
-  private boolean reconnecting;
-  private volatile ConnectionState publicState = ConnectionState.DISCONNECTED;
-
-  // Snapshots for other threads.
-  private volatile @Nullable String id;
-  private volatile boolean connected;
-  private volatile boolean activeSnapshot;
-
-  // awaitEvent/awaitConnected support; guarded by awaitLock.
-  private final Object awaitLock = new Object();
-  private final ArrayDeque<RealEvent> history = new ArrayDeque<>();
-  private @Nullable ConnectError lastConnectError;
-
-  /** An emit waiting to be written. */
-  static final class Outgoing {
-    final String event;
-    final PayloadCodec.Encoded payload;
-    final @Nullable RealAckCall ack;
-    /** Serialized size, computed when the emit first waits in the buffer; -1 before. */
-    long bytes = -1;
-
-    Outgoing(String event, PayloadCodec.Encoded payload, @Nullable RealAckCall ack) {
-      this.event = event;
-      this.payload = payload;
-      this.ack = ack;
+    Status(Phase phase, ConnectionState state, @Nullable String id, boolean recovered) {
+      this.phase = phase;
+      this.state = state;
+      this.id = id;
+      this.recovered = recovered;
     }
   }
 
-  RealSocket(RealManager manager, String namespace, SocketOptions options, ClientContext context) {
+  private final RealManager manager;
+  private final String namespace;
+  private final SocketOptions options;
+  private final ClientContext context;
+  private final ServerProtocol protocol;
+  private final SerialExecutor loop;
+  private final ListenerRegistry listeners = new ListenerRegistry();
+  private final Delivery delivery;
+  private final SendBuffer sendBuffer;
+  private final AckTracker acks;
+  private final EventHistory history;
+  private final ConnectWaiters connectWaiters = new ConnectWaiters();
+
+  // Owned by the loop.
+  private volatile Status status = Status.INITIAL; // written on the loop only
+  private int connectAttempt;
+  private Cancellable connectTimer = Cancellable.NONE;
+  /** Events that came before the CONNECT reply (replayed by recovery): delivered right after it. */
+  private final List<IncomingEvent> receivedBeforeReply = new ArrayList<>();
+  /** The session to resume on the next join: its private id and the offset of the last event. */
+  private @Nullable String pid;
+  private @Nullable String lastOffset;
+
+  RealSocket(RealManager manager, String namespace, SocketOptions options, ClientContext context,
+      ServerProtocol protocol) {
     this.manager = manager;
     this.namespace = namespace;
     this.options = options;
     this.context = context;
+    this.protocol = protocol;
     this.loop = manager.loop;
-    this.delivery = new SerialExecutor(context.callbackExecutor, context.runtime.scheduler(),
-        "callbacks of " + namespace);
+    this.delivery = new Delivery(context, manager, this, "callbacks of " + namespace);
+    this.sendBuffer = new SendBuffer(options.sendBufferMaxPackets(), options.sendBufferMaxBytes(),
+        options.overflowPolicy(), this::failEmit);
+    this.acks = new AckTracker(loop, context.codec, new AckTracker.Host() {
+      @Override public void requeue(Outgoing outgoing) {
+        queue(outgoing);
+      }
+
+      @Override public void unbuffer(RealAckCall call) {
+        sendBuffer.remove(call);
+      }
+    });
+    this.history = new EventHistory(options.eventHistoryMaxEvents(), options.eventHistoryMaxBytes());
+  }
+
+  SocketOptions options() {
+    return options;
   }
 
   @Override public String namespace() {
@@ -126,19 +119,19 @@ public final class RealSocket implements Socket {
   }
 
   @Override public @Nullable String id() {
-    return id;
+    return status.id;
   }
 
   @Override public boolean isConnected() {
-    return connected;
+    return status.phase == Phase.CONNECTED;
   }
 
   @Override public boolean isActive() {
-    return activeSnapshot;
+    return status.phase != Phase.IDLE;
   }
 
   @Override public ConnectionState state() {
-    return publicState;
+    return status.state;
   }
 
   @Override public Subscription onStateChange(Listener<ConnectionState> listener) {
@@ -146,44 +139,26 @@ public final class RealSocket implements Socket {
   }
 
   @Override public boolean recovered() {
-    return recovered;
+    return status.recovered;
   }
 
-  // ---- lifecycle -------------------------------------------------------------------------------
+  // ---- lifecycle (loop) --------------------------------------------------------------------------
 
   @Override public Socket connect() {
-    synchronized (awaitLock) {
-      lastConnectError = null; // awaitConnected after connect() must not see an older failure
-    }
     loop.execute(() -> {
-      if (active || publicState == ConnectionState.CLOSED) return;
-      active = true;
-      activeSnapshot = true;
-      reconnecting = false;
-      state = State.WAITING_FOR_CONNECTION;
-      setState(ConnectionState.CONNECTING);
+      connectWaiters.forgetFailure(); // awaitConnected after connect() must not see an older failure
+      if (status.phase != Phase.IDLE || status.state == ConnectionState.CLOSED) return;
+      transition(Phase.WAITING_FOR_CONNECTION, ConnectionState.CONNECTING, null);
       manager.requestConnect(this);
     });
     return this;
   }
 
   @Override public Socket disconnect() {
-    synchronized (awaitLock) {
-      // Not connected from now on: a connect() + awaitConnected() right after must wait for the new
-      // session instead of seeing the old one before the loop ran this disconnect.
-      connected = false;
-      id = null;
-    }
     loop.execute(() -> {
-      if (!active && state == State.IDLE) return;
-      boolean wasConnected = state == State.CONNECTED;
-      if (wasConnected) {
-        try {
-          manager.send(SioPacket.disconnect(namespace));
-        } catch (TransportException | RuntimeException e) {
-          logger.log(Level.FINE, "could not send DISCONNECT for " + namespace, e);
-        }
-      }
+      if (status.phase == Phase.IDLE) return;
+      boolean wasConnected = status.phase == Phase.CONNECTED;
+      if (wasConnected) manager.leave(namespace);
       deactivate();
       pid = null; // no recovery after an explicit disconnect
       lastOffset = null;
@@ -199,18 +174,18 @@ public final class RealSocket implements Socket {
 
   /** Loop: true when this socket waits for the connection to open so it can join. */
   boolean wantsConnection() {
-    return active && state == State.WAITING_FOR_CONNECTION;
+    return status.phase == Phase.WAITING_FOR_CONNECTION;
   }
 
-  /** Loop: the connection is open; send the namespace CONNECT (after evaluating auth off the loop). */
-  void sendConnect() {
+  /** Loop: the connection is open; join (after evaluating auth off the loop). */
+  void join() {
     if (!wantsConnection()) return;
-    state = State.WAITING_FOR_REPLY;
+    transition(Phase.WAITING_FOR_REPLY, status.state, null);
     final int attempt = ++connectAttempt;
     connectTimer = loop.schedule(() -> onConnectTimeout(attempt), options.connectTimeoutMillis(), TimeUnit.MILLISECONDS);
     final AuthProvider provider = options.auth();
     if (provider == null) {
-      writeConnect(null, attempt);
+      sendJoin(null, attempt);
       return;
     }
     context.runAuth(() -> {
@@ -219,13 +194,16 @@ public final class RealSocket implements Socket {
         auth = encodeAuth(provider.auth());
       } catch (final Throwable t) {
         loop.execute(() -> {
-          if (attempt != connectAttempt || state != State.WAITING_FOR_REPLY) return;
-          connectFailed(new ConnectError("auth provider failed: " + t, null, t, noData()));
+          if (isCurrentJoin(attempt)) connectFailed(new ConnectError("auth provider failed: " + t, null, t, noData()));
         });
         return;
       }
-      loop.execute(() -> writeConnect(auth, attempt));
+      loop.execute(() -> sendJoin(auth, attempt));
     });
+  }
+
+  private boolean isCurrentJoin(int attempt) {
+    return attempt == connectAttempt && status.phase == Phase.WAITING_FOR_REPLY;
   }
 
   private @Nullable JsonObject encodeAuth(@Nullable Object auth) {
@@ -238,146 +216,99 @@ public final class RealSocket implements Socket {
     return json.getAsJsonObject();
   }
 
-  private void writeConnect(@Nullable JsonObject auth, int attempt) {
-    if (attempt != connectAttempt || state != State.WAITING_FOR_REPLY) return;
-    if (!manager.isEngineOpen()) return; // the connection dropped meanwhile; onConnectionClosed handles it
+  private void sendJoin(@Nullable JsonObject auth, int attempt) {
+    if (!isCurrentJoin(attempt) || !manager.isConnectionOpen()) return; // a closed connection is handled by onConnectionClosed
     String sessionPid = pid;
-    if (sessionPid != null) {
-      // Ask the server to resume the session: pid and offset, merged with auth (auth keys win).
-      JsonObject payload = new JsonObject();
-      payload.addProperty("pid", sessionPid);
-      if (lastOffset != null) payload.addProperty("offset", lastOffset);
-      if (auth != null) {
-        for (Map.Entry<String, JsonElement> entry : auth.entrySet()) payload.add(entry.getKey(), entry.getValue());
-      }
-      auth = payload;
-    }
     try {
-      manager.send(SioPacket.connect(namespace, auth));
+      manager.join(namespace, auth, sessionPid == null ? null : new Connection.Recovery(sessionPid, lastOffset));
     } catch (TransportException e) {
       connectFailed(new ConnectError(e.getMessage() == null ? "connect failed" : e.getMessage(), null, e, noData()));
     }
   }
 
   private void onConnectTimeout(int attempt) {
-    if (attempt != connectAttempt || state != State.WAITING_FOR_REPLY) return;
+    if (!isCurrentJoin(attempt)) return;
     connectFailed(new ConnectError("timeout: no reply to CONNECT within " + options.connectTimeoutMillis() + " ms",
         null, new AckTimeoutException("namespace connect timed out"), noData()));
   }
 
-  private Args noData() {
+  private RealArgs noData() {
     return RealArgs.of(null, context.codec, "connect error data");
   }
 
+  /** Loop: the namespace could not be joined; the socket stops trying. The error is heard before the state change. */
   private void connectFailed(ConnectError error) {
-    synchronized (awaitLock) {
-      lastConnectError = error;
-      awaitLock.notifyAll();
-    }
-    // The reason first, then the state change it causes: a listener of the state sees why. Already
-    // inactive when the reason is heard.
-    activeSnapshot = false;
-    deliverAll(listeners.connectError, error, "connect_error");
+    connectWaiters.failed(error);
+    delivery.deliverAll(listeners.connectError, error, "connect_error");
     deactivate();
     manager.onSocketInactive();
   }
 
-  /** Loop: back to idle and inactive; acks of packets already sent can no longer be answered. */
+  /** Loop: back to idle; acks of packets already sent can no longer be answered. */
   private void deactivate() {
-    state = State.IDLE;
-    active = false;
-    activeSnapshot = false;
-    reconnecting = false;
     connectAttempt++;
     connectTimer.cancel();
     receivedBeforeReply.clear();
-    if (publicState != ConnectionState.CLOSED) setState(ConnectionState.DISCONNECTED);
+    ConnectionState next = status.state == ConnectionState.CLOSED ? ConnectionState.CLOSED : ConnectionState.DISCONNECTED;
+    transition(Phase.IDLE, next, null);
   }
 
-  /** Loop: publishes a state change to listeners. */
-  private void setState(ConnectionState next) {
-    if (publicState == next) return;
-    publicState = next;
-    deliverAll(listeners.state, next, "stateChange");
+  /** Loop: the one place the lifecycle changes; listeners of the state hear every change. */
+  private void transition(Phase phase, ConnectionState state, @Nullable String id) {
+    Status previous = status;
+    status = new Status(phase, state, id, previous.recovered);
+    if (previous.state != state) delivery.deliverAll(listeners.state, state, "stateChange");
   }
 
   /** Loop: the Manager closed for good. */
   void markClosed() {
-    if (active || state != State.IDLE) {
-      boolean wasConnected = state == State.CONNECTED;
+    if (status.phase != Phase.IDLE) {
+      boolean wasConnected = status.phase == Phase.CONNECTED;
       deactivate();
       if (wasConnected) onDisconnected(DisconnectReason.IO_CLIENT_DISCONNECT);
     }
-    setState(ConnectionState.CLOSED);
+    transition(Phase.IDLE, ConnectionState.CLOSED, null);
+    connectWaiters.gaveUp("the socket is closed");
   }
 
   /** Loop: reconnection gave up; the socket stops trying. */
   void onReconnectFailed() {
-    if (!active) return;
+    if (status.phase == Phase.IDLE) return;
     deactivate();
+    connectWaiters.gaveUp("reconnection gave up");
     manager.onSocketInactive();
   }
 
   private void onDisconnected(DisconnectReason reason) {
-    id = null;
-    connected = false;
-    List<RealAckCall> sent = new ArrayList<>(new java.util.LinkedHashSet<>(sentAcks.values()));
-    sentAcks.clear();
-    List<Outgoing> resend = new ArrayList<>();
-    for (RealAckCall call : sent) {
-      cancelAckTimer(call);
-      Outgoing outgoing = call.outgoing;
-      if (call.retriesLeft > 0 && outgoing != null && !call.isDone()) {
-        call.retriesLeft--; // at-least-once: it goes out again once the socket is back
-        call.ackId = nextAckId++;
-        resend.add(outgoing);
-      } else {
-        call.fail(new SocketDisconnectedException(reason));
-      }
-    }
-    for (int i = resend.size() - 1; i >= 0; i--) {
-      Outgoing outgoing = resend.get(i);
-      outgoing.bytes = sizeOf(outgoing);
-      sendBuffer.addFirst(outgoing); // ahead of later emits, in their original order
-      sendBufferBytes += outgoing.bytes;
-    }
-    updateBufferSnapshot();
-    deliverAll(listeners.disconnect, reason, "disconnect");
+    List<Outgoing> resend = acks.disconnected(reason);
+    sendBuffer.addFirst(resend); // ahead of later emits, in their original order
+    delivery.execute(history::clear); // in turn with the events it holds
+    delivery.deliverAll(listeners.disconnect, reason, "disconnect");
   }
 
   /** Loop: the shared connection closed (or could not open). */
   void onConnectionClosed(DisconnectReason reason, @Nullable TransportException cause, boolean willReconnect) {
-    if (!active && state == State.IDLE) return;
+    Phase phase = status.phase;
+    if (phase == Phase.IDLE) return;
     if (!willReconnect) {
-      switch (state) {
-        case CONNECTED:
-          deactivate();
-          onDisconnected(reason);
-          break;
-        case WAITING_FOR_CONNECTION:
-        case WAITING_FOR_REPLY:
-          connectFailed(transportConnectError(reason, cause));
-          break;
-        default:
+      if (phase == Phase.CONNECTED) {
+        deactivate();
+        onDisconnected(reason);
+      } else {
+        connectFailed(transportConnectError(reason, cause));
       }
       return;
     }
     // Stay active: the Manager reconnects, and this socket joins again when it does.
-    boolean wasConnected = state == State.CONNECTED;
-    state = State.WAITING_FOR_CONNECTION;
     connectAttempt++;
     connectTimer.cancel();
     receivedBeforeReply.clear();
-    reconnecting = true;
-    setState(ConnectionState.RECONNECTING);
-    if (wasConnected) {
+    transition(Phase.WAITING_FOR_CONNECTION, ConnectionState.RECONNECTING, null);
+    if (phase == Phase.CONNECTED) {
       onDisconnected(reason);
     } else {
-      ConnectError error = transportConnectError(reason, cause);
-      synchronized (awaitLock) {
-        lastConnectError = null; // still trying: awaitConnected keeps waiting
-      }
-      deliverAll(listeners.connectError, error, "connect_error");
+      // Still trying: awaitConnected keeps waiting.
+      delivery.deliverAll(listeners.connectError, transportConnectError(reason, cause), "connect_error");
     }
   }
 
@@ -386,149 +317,84 @@ public final class RealSocket implements Socket {
     return new ConnectError(message, null, cause, noData());
   }
 
-  // ---- incoming --------------------------------------------------------------------------------
+  // ---- incoming (loop) ---------------------------------------------------------------------------
 
-  /** Loop: a packet for this namespace. */
-  void onPacket(SioPacket packet) {
-    switch (packet.type()) {
-      case CONNECT:
-        onConnectReply(packet.data());
-        break;
-      case CONNECT_ERROR:
-        if (state == State.WAITING_FOR_REPLY) connectFailed(connectError(packet.data()));
-        break;
-      case DISCONNECT:
-        if (state == State.CONNECTED) {
-          deactivate();
-          onDisconnected(DisconnectReason.IO_SERVER_DISCONNECT);
-          manager.onSocketInactive();
-        }
-        break;
-      case EVENT:
-      case BINARY_EVENT:
-        if (state == State.CONNECTED) {
-          dispatchEvent(packet);
-        } else if (state == State.WAITING_FOR_REPLY) {
-          receivedBeforeReply.add(packet); // e.g. events replayed by connection state recovery
-        }
-        break;
-      case ACK:
-      case BINARY_ACK:
-        Long ackId = packet.ackId();
-        RealAckCall call = ackId == null ? null : sentAcks.remove(ackId);
-        if (call != null) {
-          for (Long attempt : call.attemptIds) sentAcks.remove(attempt);
-          cancelAckTimer(call);
-          JsonElement data = packet.data();
-          call.succeed(new RealArgs(data != null && data.isJsonArray() ? data.getAsJsonArray() : new JsonArray(),
-              packet.attachments(), context.codec, "the ack of event '" + call.event + "'"));
-        }
-        break;
-      default:
-    }
-  }
-
-  private void onConnectReply(@Nullable JsonElement data) {
-    if (state != State.WAITING_FOR_REPLY) {
+  /** The server accepted the namespace. */
+  void onJoined(@Nullable String id, @Nullable String newPid) {
+    if (status.phase != Phase.WAITING_FOR_REPLY) {
       // A reply after our timeout or disconnect: the server now thinks we joined; leave again.
-      if (manager.isEngineOpen() && state == State.IDLE) {
-        try {
-          manager.send(SioPacket.disconnect(namespace));
-        } catch (TransportException | RuntimeException ignored) {
-          // the connection is going away anyway
-        }
-      }
-      return;
-    }
-    JsonElement sid = data != null && data.isJsonObject() ? data.getAsJsonObject().get("sid") : null;
-    if (sid == null || !sid.isJsonPrimitive() || !((JsonPrimitive) sid).isString()) {
-      connectFailed(new ConnectError("the server's CONNECT reply has no sid: a socket.io 2.x server? "
-          + "This client speaks Socket.IO v5 (socket.io 3.x and 4.x)", data, null, RealArgs.of(data, context.codec, "connect reply")));
+      if (status.phase == Phase.IDLE && manager.isConnectionOpen()) manager.leave(namespace);
       return;
     }
     connectTimer.cancel();
-    JsonElement replyPid = data.getAsJsonObject().get("pid");
-    String newPid = replyPid != null && replyPid.isJsonPrimitive() && ((JsonPrimitive) replyPid).isString()
-        ? replyPid.getAsString() : null;
-    recovered = newPid != null && newPid.equals(pid);
+    boolean recovered = newPid != null && newPid.equals(pid);
     if (!recovered) lastOffset = null;
     pid = newPid;
-    reconnecting = false;
-    state = State.CONNECTED;
-    id = sid.getAsString();
-    connected = true;
-    setState(ConnectionState.CONNECTED);
-    delivery.execute(() -> {
-      synchronized (awaitLock) {
-        history.clear();
-        awaitLock.notifyAll();
-      }
-    });
-    deliverAll(listeners.connect, null, "connect");
-    List<SioPacket> early = new ArrayList<>(receivedBeforeReply);
+    Status previous = status;
+    status = new Status(Phase.CONNECTED, ConnectionState.CONNECTED, id, recovered);
+    if (previous.state != ConnectionState.CONNECTED) {
+      delivery.deliverAll(listeners.state, ConnectionState.CONNECTED, "stateChange");
+    }
+    connectWaiters.connected();
+    delivery.deliverAll(listeners.connect, null, "connect");
+    List<IncomingEvent> early = new ArrayList<>(receivedBeforeReply);
     receivedBeforeReply.clear();
-    for (SioPacket packet : early) dispatchEvent(packet);
+    for (IncomingEvent event : early) dispatch(event);
     flushSendBuffer();
   }
 
-  private ConnectError connectError(@Nullable JsonElement data) {
-    String message = "connect error";
-    JsonElement detail = null;
-    if (data != null && data.isJsonObject()) {
-      JsonObject object = data.getAsJsonObject();
-      JsonElement text = object.get("message");
-      if (text != null && text.isJsonPrimitive()) message = text.getAsString();
-      detail = object.get("data");
-    } else if (data != null && data.isJsonPrimitive()) {
-      message = data.getAsString(); // the legacy string form
-    }
-    return new ConnectError(message, detail, null, RealArgs.of(detail, context.codec, "connect error data"));
+  void onJoinRefused(String message, @Nullable JsonElement data) {
+    if (status.phase != Phase.WAITING_FOR_REPLY) return;
+    connectFailed(new ConnectError(message, data, null, RealArgs.of(data, context.codec, "connect error data")));
   }
 
-  private void dispatchEvent(SioPacket packet) {
-    JsonElement data = packet.data();
-    if (data == null || !data.isJsonArray() || data.getAsJsonArray().size() == 0) return;
-    JsonArray array = data.getAsJsonArray();
-    String name = array.get(0).getAsString();
-    JsonArray args = new JsonArray(array.size() - 1);
-    for (int i = 1; i < array.size(); i++) args.add(array.get(i));
-    final Long ackId = packet.ackId();
-    if (pid != null && ackId == null && args.size() > 0) {
-      // With recovery on, the server appends the event's offset as a last string argument (left in
-      // the arguments, as the reference client does); the latest one lets a reconnect resume here.
-      JsonElement last = args.get(args.size() - 1);
-      if (last.isJsonPrimitive() && ((JsonPrimitive) last).isString()) lastOffset = last.getAsString();
+  void onKicked() {
+    if (status.phase != Phase.CONNECTED) return;
+    deactivate();
+    onDisconnected(DisconnectReason.IO_SERVER_DISCONNECT);
+    manager.onSocketInactive();
+  }
+
+  void onEvent(IncomingEvent event) {
+    if (status.phase == Phase.CONNECTED) {
+      dispatch(event);
+    } else if (status.phase == Phase.WAITING_FOR_REPLY) {
+      receivedBeforeReply.add(event); // e.g. events replayed by connection state recovery
     }
+  }
+
+  void onAck(long ackId, Payload args) {
+    acks.acknowledged(ackId, args);
+  }
+
+  private void dispatch(IncomingEvent incoming) {
+    if (incoming.offset != null) lastOffset = incoming.offset;
+    final Long ackId = incoming.ackId;
     RealEvent.Acker acker = ackId == null ? null : values -> sendAck(ackId, values);
-    final RealEvent event = new RealEvent(name, args, packet.attachments(), context.codec, acker);
+    final RealEvent event = new RealEvent(incoming.name, incoming.args, incoming.attachments, context.codec, acker);
+    final long bytes = incoming.wireBytes;
     delivery.execute(() -> {
-      synchronized (awaitLock) {
-        if (history.size() == EVENT_HISTORY) history.removeFirst();
-        history.add(event);
-        awaitLock.notifyAll();
-      }
-      ListenerRegistry.dispatch(listeners.listeners(event.name()), (Event) event, event.name(), this::invokeNow);
-      ListenerRegistry.dispatch(listeners.any, (Event) event, event.name(), this::invokeNow);
+      history.offer(event, bytes);
+      ListenerRegistry.dispatch(listeners.listeners(event.name()), (Event) event, event.name(), delivery);
+      ListenerRegistry.dispatch(listeners.any, (Event) event, event.name(), delivery);
     });
   }
 
   /** Any thread: answers a server-side ack request. */
   private void sendAck(final long ackId, Object[] values) {
-    final PayloadCodec.Encoded payload = context.codec.encode(null, values);
-    if (payload.attachments.size() > MAX_ATTACHMENTS) {
-      throw new IllegalArgumentException("at most " + MAX_ATTACHMENTS + " binary values per ack");
-    }
+    final Payload payload = context.codec.encode(null, values);
+    protocol.checkAck(payload);
     loop.execute(() -> {
-      if (state != State.CONNECTED) return; // the server forgot the request along with the session
+      if (status.phase != Phase.CONNECTED) return; // the server forgot the request along with the session
       try {
-        manager.send(SioPacket.ack(namespace, ackId, payload.json, payload.attachments));
+        manager.ack(namespace, ackId, payload);
       } catch (TransportException e) {
-        context.errorHandler.onListenerError(this, "ack", e);
+        delivery.report("ack", e);
       }
     });
   }
 
-  // ---- outgoing --------------------------------------------------------------------------------
+  // ---- outgoing ----------------------------------------------------------------------------------
 
   @Override public Socket emit(String event, Object... args) {
     Outgoing outgoing = prepare(event, args, null);
@@ -537,17 +403,11 @@ public final class RealSocket implements Socket {
   }
 
   @Override public AckCall emitWithAck(String event, Object... args) {
-    final RealAckCall call = new RealAckCall(this, event, context.runtime.scheduler().nanoTime());
+    final RealAckCall call = new RealAckCall(this, event, context.runtime.scheduler().nanoTime(), options.retries());
     final Outgoing outgoing = prepare(event, args, call);
-    call.outgoing = outgoing;
-    call.retriesLeft = options.retries();
     loop.execute(() -> {
       if (call.isDone()) return; // cancelled before it was queued
-      call.ackId = nextAckId++;
-      if (options.ackTimeoutMillis() > 0 && call.timeoutNanos == 0) {
-        call.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMillis());
-      }
-      if (call.timeoutNanos > 0) armAckTimer(call);
+      acks.register(call, outgoing, options.retries(), options.ackTimeoutMillis());
       queue(outgoing);
     });
     return call;
@@ -556,7 +416,7 @@ public final class RealSocket implements Socket {
   @Override public Socket volatileEmit(String event, Object... args) {
     final Outgoing outgoing = prepare(event, args, null);
     loop.execute(() -> {
-      if (state == State.CONNECTED && manager.isWritableNow()) {
+      if (status.phase == Phase.CONNECTED && manager.isWritableNow()) {
         write(outgoing);
       } else {
         logger.log(Level.FINEST, "volatile emit of ''{0}'' dropped: not writable now", outgoing.event);
@@ -568,217 +428,95 @@ public final class RealSocket implements Socket {
   private Outgoing prepare(String event, @Nullable Object[] args, @Nullable RealAckCall ack) {
     if (event == null) throw new NullPointerException("event == null");
     if (args == null) args = new Object[] {null};
-    if (SocketIoV5.isReservedEventName(event)) {
-      throw new IllegalArgumentException("'" + event + "' is a reserved event name");
-    }
-    PayloadCodec.Encoded payload = context.codec.encode(event, args);
-    if (payload.attachments.size() > MAX_ATTACHMENTS) {
-      throw new IllegalArgumentException("at most " + MAX_ATTACHMENTS + " binary values per emit (servers reject more), got "
-          + payload.attachments.size());
-    }
+    Payload payload = context.codec.encode(event, args);
+    protocol.checkEmit(payload, ack != null);
     return new Outgoing(event, payload, ack);
   }
 
+  /** Loop: writes now when connected, else keeps it in the send buffer. */
   private void queue(Outgoing outgoing) {
-    if (state == State.CONNECTED && manager.isEngineOpen()) {
+    if (status.phase == Phase.CONNECTED && manager.isConnectionOpen()) {
       write(outgoing);
     } else {
-      buffer(outgoing);
+      sendBuffer.add(outgoing);
     }
-  }
-
-  /** Loop: keeps an emit until the socket connects, within the configured bounds. */
-  private void buffer(Outgoing outgoing) {
-    long bytes = sizeOf(outgoing);
-    outgoing.bytes = bytes;
-    int maxPackets = options.sendBufferMaxPackets();
-    long maxBytes = options.sendBufferMaxBytes();
-    if (maxPackets == 0 || bytes > maxBytes) {
-      overflow(outgoing, "the send buffer cannot hold this emit (" + bytes + " bytes; limits " + maxPackets
-          + " emits, " + maxBytes + " bytes)");
-      return;
-    }
-    if (options.overflowPolicy() == dev.tether.OverflowPolicy.FAIL_NEWEST) {
-      if (sendBuffer.size() + 1 > maxPackets || sendBufferBytes + bytes > maxBytes) {
-        overflow(outgoing, "the send buffer is full (" + sendBuffer.size() + " emits, " + sendBufferBytes
-            + " bytes; limits " + maxPackets + " emits, " + maxBytes + " bytes)");
-        return;
-      }
-    } else {
-      while (sendBuffer.size() + 1 > maxPackets || sendBufferBytes + bytes > maxBytes) {
-        Outgoing oldest = sendBuffer.poll();
-        sendBufferBytes -= oldest.bytes;
-        overflow(oldest, "dropped from the full send buffer to make room for a newer emit");
-      }
-    }
-    sendBuffer.add(outgoing);
-    sendBufferBytes += bytes;
-    updateBufferSnapshot();
-  }
-
-  private void overflow(Outgoing outgoing, String message) {
-    SendBufferOverflowException error = new SendBufferOverflowException(
-        "emit of '" + outgoing.event + "' failed: " + message);
-    RealAckCall ack = outgoing.ack;
-    if (ack != null) {
-      cancelAckTimer(ack);
-      ack.fail(error);
-    } else {
-      context.errorHandler.onListenerError(this, outgoing.event, error);
-    }
-  }
-
-  /** JSON text length (UTF-8) plus binary bytes: what the buffer limits count. */
-  private static long sizeOf(Outgoing outgoing) {
-    long bytes = dev.tether.internal.util.Utf8.size(outgoing.payload.json.toString());
-    for (byte[] attachment : outgoing.payload.attachments) bytes += attachment.length;
-    return bytes;
-  }
-
-  private Outgoing takeBuffered() {
-    Outgoing outgoing = sendBuffer.poll();
-    sendBufferBytes -= outgoing.bytes;
-    updateBufferSnapshot();
-    return outgoing;
-  }
-
-  private void updateBufferSnapshot() {
-    if (sendBuffer.isEmpty()) sendBufferBytes = 0;
-    bufferedPacketsSnapshot = sendBuffer.size();
-    bufferedBytesSnapshot = sendBufferBytes;
   }
 
   private void flushSendBuffer() {
-    while (!sendBuffer.isEmpty() && state == State.CONNECTED) write(takeBuffered());
-  }
-
-  @Override public int bufferedPackets() {
-    return bufferedPacketsSnapshot;
-  }
-
-  @Override public long bufferedBytes() {
-    return bufferedBytesSnapshot;
-  }
-
-  @Override public void clearSendBuffer() {
-    loop.execute(() -> {
-      List<Outgoing> dropped = new ArrayList<>(sendBuffer);
-      sendBuffer.clear();
-      updateBufferSnapshot();
-      for (Outgoing outgoing : dropped) {
-        RealAckCall ack = outgoing.ack;
-        if (ack != null) {
-          cancelAckTimer(ack);
-          ack.fail(new AckCancelledException("send buffer cleared"));
-        }
-      }
-    });
+    while (!sendBuffer.isEmpty() && status.phase == Phase.CONNECTED) write(sendBuffer.poll());
   }
 
   private void write(Outgoing outgoing) {
     RealAckCall ack = outgoing.ack;
-    if (ack != null && ack.isDone()) return;
-    SioPacket packet = SioPacket.event(namespace, outgoing.payload.json, ack == null ? null : ack.ackId,
-        outgoing.payload.attachments);
+    Long ackId = null;
+    if (ack != null) {
+      ackId = acks.ackIdFor(ack);
+      if (ackId == null) return; // answered, timed out or cancelled meanwhile
+    }
     try {
-      manager.send(packet);
+      manager.emit(namespace, outgoing.payload, ackId);
     } catch (TransportException e) {
-      if (ack != null) {
-        cancelAckTimer(ack);
-        ack.fail(e);
-      } else {
-        context.errorHandler.onListenerError(this, outgoing.event, e);
-      }
+      failEmit(outgoing, e);
       return;
     }
-    if (ack != null) {
-      sentAcks.put(ack.ackId, ack);
-      ack.attemptIds.add(ack.ackId);
-      if (ack.timeoutNanos > 0 && !ackTimers.containsKey(ack)) {
-        // re-sent after a disconnect: this attempt gets its full timeout from now
-        ack.attemptStartNanos = context.runtime.scheduler().nanoTime();
-        armAckTimer(ack);
-      }
-    }
+    if (ack != null) acks.written(ack);
     if (!listeners.anyOutgoing.isEmpty()) {
-      JsonArray args = new JsonArray();
-      JsonArray json = outgoing.payload.json;
-      for (int i = 1; i < json.size(); i++) args.add(json.get(i));
-      Event event = new RealEvent(outgoing.event, args, outgoing.payload.attachments, context.codec, null);
-      deliverAll(listeners.anyOutgoing, event, outgoing.event);
+      Payload payload = outgoing.payload;
+      com.google.gson.JsonArray args = new com.google.gson.JsonArray();
+      for (int i = 1; i < payload.json.size(); i++) args.add(payload.json.get(i));
+      Event event = new RealEvent(outgoing.event, args, payload.attachments, context.codec, null);
+      delivery.deliverAll(listeners.anyOutgoing, event, outgoing.event);
     }
   }
 
-  // ---- acks ------------------------------------------------------------------------------------
+  /** Loop: an emit could not be buffered or written: its ack fails, or the error handler hears of it. */
+  private void failEmit(Outgoing outgoing, Exception error) {
+    RealAckCall ack = outgoing.ack;
+    if (ack != null) {
+      acks.fail(ack, error);
+    } else {
+      delivery.report(outgoing.event, error);
+    }
+  }
 
-  /** Any thread. */
-  void setAckTimeout(final RealAckCall call, final long timeoutNanos) {
+  @Override public int bufferedPackets() {
+    return sendBuffer.packets();
+  }
+
+  @Override public long bufferedBytes() {
+    return sendBuffer.bytes();
+  }
+
+  @Override public void clearSendBuffer() {
     loop.execute(() -> {
-      if (call.isDone()) return;
-      call.timeoutNanos = timeoutNanos;
-      armAckTimer(call);
+      for (Outgoing outgoing : sendBuffer.clear()) {
+        RealAckCall ack = outgoing.ack;
+        if (ack != null) acks.fail(ack, new AckCancelledException("send buffer cleared"));
+      }
     });
   }
 
-  /** Loop: (re)arms the timeout of the current attempt, counted from when that attempt began. */
-  private void armAckTimer(final RealAckCall call) {
-    cancelAckTimer(call);
-    long remaining = call.attemptStartNanos + call.timeoutNanos - context.runtime.scheduler().nanoTime();
-    ackTimers.put(call, loop.schedule(() -> {
-      ackTimers.remove(call);
-      onAttemptTimedOut(call);
-    }, Math.max(0, remaining), TimeUnit.NANOSECONDS));
+  // ---- acks (any thread, posted to the loop) -----------------------------------------------------
+
+  void setAckTimeout(final RealAckCall call, final long timeoutNanos) {
+    loop.execute(() -> acks.setTimeout(call, timeoutNanos));
   }
 
-  private void onAttemptTimedOut(RealAckCall call) {
-    if (call.isDone()) return;
-    Outgoing outgoing = call.outgoing;
-    if (call.retriesLeft > 0 && outgoing != null && sentAcks.get(call.ackId) != call) {
-      // Still waiting in the send buffer: this attempt has not begun. It keeps its place and its
-      // retries; its timeout starts when it is written.
-      return;
-    }
-    if (call.retriesLeft > 0 && outgoing != null) {
-      call.retriesLeft--;
-      // A fresh id for the new attempt; an ack for an earlier attempt still completes the call.
-      removeFromBuffer(call);
-      call.ackId = nextAckId++;
-      call.attemptStartNanos = context.runtime.scheduler().nanoTime();
-      armAckTimer(call);
-      queue(outgoing);
-      return;
-    }
-    if (call.fail(new AckTimeoutException("operation has timed out"))) forgetOnLoop(call);
+  void setAckRetries(final RealAckCall call, final int retries) {
+    loop.execute(() -> acks.setRetries(call, retries));
   }
 
-  private void cancelAckTimer(RealAckCall call) {
-    Cancellable timer = ackTimers.remove(call);
-    if (timer != null) timer.cancel();
-  }
-
-  /** Any thread: the call completed without an ack (cancel): stop tracking it. */
+  /** The call completed without an ack (cancel): stop tracking it. */
   void forgetAck(final RealAckCall call) {
-    loop.execute(() -> forgetOnLoop(call));
+    loop.execute(() -> acks.forget(call));
   }
 
-  private void forgetOnLoop(RealAckCall call) {
-    cancelAckTimer(call);
-    for (Long attempt : call.attemptIds) sentAcks.remove(attempt);
-    removeFromBuffer(call);
+  /** Runs one ack callback on this socket's callback executor, in turn with its listeners. */
+  <T> void deliver(final Listener<T> listener, final T value, final String what) {
+    delivery.deliver(listener, value, what);
   }
 
-  private void removeFromBuffer(RealAckCall call) {
-    for (Iterator<Outgoing> i = sendBuffer.iterator(); i.hasNext(); ) {
-      Outgoing outgoing = i.next();
-      if (outgoing.ack == call) {
-        i.remove();
-        sendBufferBytes -= outgoing.bytes;
-      }
-    }
-    updateBufferSnapshot();
-  }
-
-  // ---- listeners -------------------------------------------------------------------------------
+  // ---- listeners ---------------------------------------------------------------------------------
 
   @Override public Subscription on(String event, Listener<Event> listener) {
     checkEvent(event);
@@ -840,80 +578,36 @@ public final class RealSocket implements Socket {
     return ListenerRegistry.add(listeners.connectError, listener, false);
   }
 
-  private <T> void deliverAll(final List<ListenerRegistry.Entry<T>> list, final T value, final String what) {
-    if (list.isEmpty()) return;
-    delivery.execute(() -> ListenerRegistry.dispatch(list, value, what, this::invokeNow));
-  }
-
-  /** Runs one callback on this socket's callback executor. */
-  <T> void deliver(final Listener<T> listener, final T value, final String what) {
-    delivery.execute(() -> invokeNow(listener, value, what));
-  }
-
-  private <T> void invokeNow(Listener<T> listener, T value, String what) {
-    context.enterDelivery();
-    try {
-      listener.on(value);
-    } catch (Throwable t) {
-      try {
-        context.errorHandler.onListenerError(this, what, t);
-      } catch (Throwable handlerFailure) {
-        logger.log(Level.SEVERE, "listener error handler failed", handlerFailure);
-      }
-    } finally {
-      context.exitDelivery();
-    }
-  }
-
-  // ---- blocking helpers ------------------------------------------------------------------------
+  // ---- blocking helpers --------------------------------------------------------------------------
 
   void checkMayBlock(String method) {
-    if (context.isDelivering() || loop.inLoop()) {
-      throw new IllegalStateException(method + " would block a Tether callback or event-loop thread and "
-          + "deadlock; use the asynchronous API there");
-    }
+    manager.checkMayBlock(method);
   }
 
   @Override public void awaitConnected(long timeout, TimeUnit unit) throws InterruptedException {
     checkMayBlock("awaitConnected");
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    synchronized (awaitLock) {
-      while (!connected) {
-        ConnectError error = lastConnectError;
-        if (error != null) throw new TetherException("connect failed: " + error.message(), connectCause(error));
-        long left = deadline - System.nanoTime();
-        if (left <= 0) throw new TetherException("not connected within " + timeout + " " + unit);
-        TimeUnit.NANOSECONDS.timedWait(awaitLock, left);
-      }
+    final ConnectWaiters.Waiter waiter = new ConnectWaiters.Waiter();
+    // Registered on the loop, behind the connect() and disconnect() calls made before this one.
+    loop.execute(() -> connectWaiters.add(waiter, status.phase == Phase.CONNECTED, status.phase == Phase.IDLE));
+    try {
+      waiter.await(timeout, unit);
+    } finally {
+      loop.execute(() -> connectWaiters.remove(waiter));
     }
-  }
-
-  private static Throwable connectCause(ConnectError error) {
-    Throwable cause = error.cause();
-    return cause != null ? cause : new TetherException(error.toString());
   }
 
   @Override public Event awaitEvent(String event, long timeout, TimeUnit unit) throws InterruptedException {
     checkEvent(event);
     checkMayBlock("awaitEvent");
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    synchronized (awaitLock) {
-      while (true) {
-        for (Iterator<RealEvent> i = history.iterator(); i.hasNext(); ) {
-          RealEvent candidate = i.next();
-          if (candidate.name().equals(event)) {
-            i.remove();
-            return candidate;
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) throw new TetherException("no '" + event + "' event within " + timeout + " " + unit);
-        TimeUnit.NANOSECONDS.timedWait(awaitLock, left);
-      }
-    }
+    return history.await(event, timeout, unit);
+  }
+
+  /** Kept events and their bytes, for tests of the history's bound. */
+  long[] historySize() {
+    return history.size();
   }
 
   @Override public String toString() {
-    return "Socket{" + manager.uri() + namespace + (connected ? ", connected" : "") + "}";
+    return "Socket{" + manager.uri() + namespace + (isConnected() ? ", connected" : "") + "}";
   }
 }

@@ -1,0 +1,311 @@
+package dev.tether;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Options of one connection (a {@link Manager}): where and how to reach the server, and how to
+ * reconnect. Every socket multiplexed on a Manager shares them; per-socket settings (auth, ack
+ * defaults, the send buffer) are in {@link SocketOptions}.
+ *
+ * <p><b>Same connection.</b> Two sockets may share a connection only when their connection options
+ * are {@linkplain #equals equal}; this is the one rule {@link Tether#socket(String, SocketOptions)}
+ * and {@link Manager#socket(String, SocketOptions)} both apply. {@link Manager#options()} reads a
+ * Manager's options back.
+ *
+ * <p>Set them as a whole with {@link SocketOptions.Builder#connection(ConnectionOptions)}, or one by
+ * one through the shortcuts on {@link SocketOptions.Builder} (as in {@code io(url, {transports, auth})}
+ * of the JavaScript client).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ConnectionOptions {
+  /** The defaults. */
+  public static final ConnectionOptions DEFAULT = builder().build();
+
+  private final String path;
+  private final Map<String, String> query;
+  private final Map<String, String> extraHeaders;
+  private final List<Transport> transports;
+  private final boolean upgrade;
+  private final boolean rememberUpgrade;
+  private final long timeoutMillis;
+  private final boolean reconnection;
+  private final int reconnectionAttempts;
+  private final long reconnectionDelayMillis;
+  private final long reconnectionDelayMaxMillis;
+  private final double randomizationFactor;
+
+  private ConnectionOptions(Builder builder) {
+    path = builder.path;
+    query = Collections.unmodifiableMap(new LinkedHashMap<>(builder.query));
+    extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
+    transports = Collections.unmodifiableList(new ArrayList<>(builder.transports));
+    upgrade = builder.upgrade;
+    rememberUpgrade = builder.rememberUpgrade;
+    timeoutMillis = builder.timeoutMillis;
+    reconnection = builder.reconnection;
+    reconnectionAttempts = builder.reconnectionAttempts;
+    reconnectionDelayMillis = builder.reconnectionDelayMillis;
+    reconnectionDelayMaxMillis = builder.reconnectionDelayMaxMillis;
+    randomizationFactor = builder.randomizationFactor;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder newBuilder() {
+    return new Builder(this);
+  }
+
+  /** The server's endpoint path. Default {@code /socket.io/}. */
+  public String path() {
+    return path;
+  }
+
+  /** Extra query parameters sent on every request (visible to the server in {@code socket.handshake.query}). */
+  public Map<String, String> query() {
+    return query;
+  }
+
+  /** Extra HTTP headers sent on every polling request and on the WebSocket handshake. */
+  public Map<String, String> extraHeaders() {
+    return extraHeaders;
+  }
+
+  /** Allowed transports in order of preference. Default {@code [POLLING, WEBSOCKET]}: poll first, then upgrade. */
+  public List<Transport> transports() {
+    return transports;
+  }
+
+  /** Upgrade from polling to WebSocket when the server offers it. Default true. */
+  public boolean upgrade() {
+    return upgrade;
+  }
+
+  /** Start the next session on WebSocket when an upgrade of this connection worked. Default false. */
+  public boolean rememberUpgrade() {
+    return rememberUpgrade;
+  }
+
+  /** How long opening the connection (the handshake) may take. Default 20 s. */
+  public long timeoutMillis() {
+    return timeoutMillis;
+  }
+
+  /** Reconnect by itself after a recoverable loss. Default true. */
+  public boolean reconnection() {
+    return reconnection;
+  }
+
+  /** Reconnection attempts before giving up; {@link Integer#MAX_VALUE} (the default) means no limit. */
+  public int reconnectionAttempts() {
+    return reconnectionAttempts;
+  }
+
+  /** First reconnection delay; each later one doubles, up to {@link #reconnectionDelayMaxMillis()}. Default 1 s. */
+  public long reconnectionDelayMillis() {
+    return reconnectionDelayMillis;
+  }
+
+  /** Longest reconnection delay. Default 5 s. */
+  public long reconnectionDelayMaxMillis() {
+    return reconnectionDelayMaxMillis;
+  }
+
+  /** Jitter: each delay moves by up to this fraction of itself, up or down. Default 0.5. */
+  public double randomizationFactor() {
+    return randomizationFactor;
+  }
+
+  /** True when both describe the same connection: every option is equal. */
+  @Override public boolean equals(@Nullable Object o) {
+    if (this == o) return true;
+    if (!(o instanceof ConnectionOptions)) return false;
+    ConnectionOptions other = (ConnectionOptions) o;
+    return path.equals(other.path) && query.equals(other.query) && extraHeaders.equals(other.extraHeaders)
+        && transports.equals(other.transports) && upgrade == other.upgrade
+        && rememberUpgrade == other.rememberUpgrade && timeoutMillis == other.timeoutMillis
+        && reconnection == other.reconnection && reconnectionAttempts == other.reconnectionAttempts
+        && reconnectionDelayMillis == other.reconnectionDelayMillis
+        && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
+        && Double.compare(randomizationFactor, other.randomizationFactor) == 0;
+  }
+
+  @Override public int hashCode() {
+    int h = path.hashCode();
+    h = 31 * h + query.hashCode();
+    h = 31 * h + extraHeaders.hashCode();
+    h = 31 * h + transports.hashCode();
+    h = 31 * h + (upgrade ? 1 : 0) + (rememberUpgrade ? 2 : 0) + (reconnection ? 4 : 0);
+    h = 31 * h + (int) (timeoutMillis ^ (timeoutMillis >>> 32));
+    h = 31 * h + reconnectionAttempts;
+    h = 31 * h + (int) (reconnectionDelayMillis ^ (reconnectionDelayMillis >>> 32));
+    h = 31 * h + (int) (reconnectionDelayMaxMillis ^ (reconnectionDelayMaxMillis >>> 32));
+    long jitter = Double.doubleToLongBits(randomizationFactor);
+    return 31 * h + (int) (jitter ^ (jitter >>> 32));
+  }
+
+  /** Every option, with query values and header values left out (they may hold secrets). */
+  @Override public String toString() {
+    return "ConnectionOptions{path=" + path + ", query keys=" + query.keySet() + ", header names="
+        + extraHeaders.keySet() + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade="
+        + rememberUpgrade + ", timeout=" + timeoutMillis + "ms, reconnection=" + reconnection + " (attempts "
+        + reconnectionAttempts + ", delay " + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis
+        + "ms, jitter " + randomizationFactor + ")}";
+  }
+
+  /** Builds {@link ConnectionOptions}. Not thread-safe. */
+  public static final class Builder {
+    private String path = "/socket.io/";
+    private final Map<String, String> query = new LinkedHashMap<>();
+    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+    private List<Transport> transports = Arrays.asList(Transport.POLLING, Transport.WEBSOCKET);
+    private boolean upgrade = true;
+    private boolean rememberUpgrade;
+    private long timeoutMillis = 20_000;
+    private boolean reconnection = true;
+    private int reconnectionAttempts = Integer.MAX_VALUE;
+    private long reconnectionDelayMillis = 1_000;
+    private long reconnectionDelayMaxMillis = 5_000;
+    private double randomizationFactor = 0.5;
+
+    Builder() {
+    }
+
+    Builder(ConnectionOptions options) {
+      path = options.path;
+      query.putAll(options.query);
+      extraHeaders.putAll(options.extraHeaders);
+      transports = options.transports;
+      upgrade = options.upgrade;
+      rememberUpgrade = options.rememberUpgrade;
+      timeoutMillis = options.timeoutMillis;
+      reconnection = options.reconnection;
+      reconnectionAttempts = options.reconnectionAttempts;
+      reconnectionDelayMillis = options.reconnectionDelayMillis;
+      reconnectionDelayMaxMillis = options.reconnectionDelayMaxMillis;
+      randomizationFactor = options.randomizationFactor;
+    }
+
+    /** The server's endpoint path (a trailing {@code /} is added). Default {@code /socket.io/}. */
+    public Builder path(String path) {
+      checkNotNull(path, "path");
+      if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/': " + path);
+      this.path = path.endsWith("/") ? path : path + "/";
+      return this;
+    }
+
+    /** Adds a query parameter; {@code EIO}, {@code transport}, {@code sid} and {@code t} are reserved. */
+    public Builder query(String name, String value) {
+      checkNotNull(name, "name");
+      checkNotNull(value, "value");
+      if (name.equals("EIO") || name.equals("transport") || name.equals("sid") || name.equals("t")) {
+        throw new IllegalArgumentException("query parameter '" + name + "' is reserved by Engine.IO");
+      }
+      query.put(name, value);
+      return this;
+    }
+
+    public Builder query(Map<String, String> parameters) {
+      checkNotNull(parameters, "parameters");
+      for (Map.Entry<String, String> entry : parameters.entrySet()) query(entry.getKey(), entry.getValue());
+      return this;
+    }
+
+    public Builder extraHeader(String name, String value) {
+      checkNotNull(name, "name");
+      checkNotNull(value, "value");
+      extraHeaders.put(name, value);
+      return this;
+    }
+
+    public Builder extraHeaders(Map<String, String> headers) {
+      checkNotNull(headers, "headers");
+      for (Map.Entry<String, String> entry : headers.entrySet()) extraHeader(entry.getKey(), entry.getValue());
+      return this;
+    }
+
+    /** The transports to use, in order: {@code transports(WEBSOCKET)} skips polling entirely. */
+    public Builder transports(Transport... transports) {
+      checkNotNull(transports, "transports");
+      if (transports.length == 0) throw new IllegalArgumentException("at least one transport is required");
+      List<Transport> list = new ArrayList<>();
+      for (Transport transport : transports) {
+        checkNotNull(transport, "transport");
+        if (!list.contains(transport)) list.add(transport);
+      }
+      this.transports = list;
+      return this;
+    }
+
+    public Builder upgrade(boolean upgrade) {
+      this.upgrade = upgrade;
+      return this;
+    }
+
+    public Builder rememberUpgrade(boolean rememberUpgrade) {
+      this.rememberUpgrade = rememberUpgrade;
+      return this;
+    }
+
+    public Builder timeout(long timeout, TimeUnit unit) {
+      timeoutMillis = positiveMillis("timeout", timeout, unit);
+      return this;
+    }
+
+    /** Reconnect by itself after a recoverable loss (default true). */
+    public Builder reconnection(boolean reconnection) {
+      this.reconnection = reconnection;
+      return this;
+    }
+
+    /** Attempts before giving up, at least 1; default {@link Integer#MAX_VALUE} (no limit). */
+    public Builder reconnectionAttempts(int attempts) {
+      if (attempts < 1) throw new IllegalArgumentException("reconnectionAttempts must be at least 1: " + attempts);
+      this.reconnectionAttempts = attempts;
+      return this;
+    }
+
+    /** First delay (default 1 s) and longest delay (default 5 s) between attempts. */
+    public Builder reconnectionDelay(long delay, long maxDelay, TimeUnit unit) {
+      long first = positiveMillis("reconnectionDelay", delay, unit);
+      long max = positiveMillis("reconnectionDelayMax", maxDelay, unit);
+      if (max < first) throw new IllegalArgumentException("the longest reconnection delay is shorter than the first");
+      reconnectionDelayMillis = first;
+      reconnectionDelayMaxMillis = max;
+      return this;
+    }
+
+    /** Jitter in [0, 1]: 0 for exact doubling; default 0.5. */
+    public Builder randomizationFactor(double factor) {
+      if (!(factor >= 0 && factor <= 1)) {
+        throw new IllegalArgumentException("randomizationFactor must be in [0, 1]: " + factor);
+      }
+      this.randomizationFactor = factor;
+      return this;
+    }
+
+    public ConnectionOptions build() {
+      return new ConnectionOptions(this);
+    }
+  }
+
+  static long positiveMillis(String name, long value, TimeUnit unit) {
+    checkNotNull(unit, "unit");
+    long millis = unit.toMillis(value);
+    if (value <= 0 || millis <= 0) throw new IllegalArgumentException(name + " must be at least 1 ms: " + value + " " + unit);
+    return millis;
+  }
+
+  static void checkNotNull(@Nullable Object value, String name) {
+    if (value == null) throw new NullPointerException(name + " == null");
+  }
+}

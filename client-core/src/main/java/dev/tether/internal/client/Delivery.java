@@ -1,0 +1,80 @@
+package dev.tether.internal.client;
+
+import dev.tether.Listener;
+import dev.tether.Manager;
+import dev.tether.Socket;
+import dev.tether.internal.loop.SerialExecutor;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the listeners of one socket (or of one Manager) on the callback executor, one at a time, in
+ * the order they were handed over; what a listener throws goes to the {@code ListenerErrorHandler}.
+ * Thread-safe.
+ */
+final class Delivery implements ListenerRegistry.Invoker {
+  private static final Logger logger = Logger.getLogger(Delivery.class.getName());
+
+  private final ClientContext context;
+  private final SerialExecutor executor;
+  private final Manager manager;
+  private final @Nullable Socket socket;
+
+  /** @param socket the socket whose listeners run here, or null for the Manager's own */
+  Delivery(ClientContext context, Manager manager, @Nullable Socket socket, String name) {
+    this.context = context;
+    this.manager = manager;
+    this.socket = socket;
+    this.executor = new SerialExecutor(context.callbackExecutor, context.runtime.scheduler(), name);
+  }
+
+  /** Runs {@code task} in turn with the listeners. */
+  void execute(Runnable task) {
+    executor.execute(task);
+  }
+
+  /** Calls every listener of {@code list} with {@code value}, looked up when their turn comes. */
+  <T> void deliverAll(final List<ListenerRegistry.Entry<T>> list, final T value, final String what) {
+    if (list.isEmpty()) return;
+    executor.execute(() -> ListenerRegistry.dispatch(list, value, what, this));
+  }
+
+  /** Calls one listener. */
+  <T> void deliver(final Listener<T> listener, final T value, final String what) {
+    executor.execute(() -> invoke(listener, value, what));
+  }
+
+  /** An error that is no listener's (an emit that failed): to the error handler, in turn with the listeners. */
+  void report(final String what, final Throwable error) {
+    executor.execute(() -> {
+      context.enterDelivery();
+      try {
+        handle(what, error);
+      } finally {
+        context.exitDelivery();
+      }
+    });
+  }
+
+  /** On the callback executor: runs one listener, marked as a Tether callback for the blocking helpers. */
+  @Override public <T> void invoke(Listener<T> listener, T value, String what) {
+    context.enterDelivery();
+    try {
+      listener.on(value);
+    } catch (Throwable t) {
+      handle(what, t);
+    } finally {
+      context.exitDelivery();
+    }
+  }
+
+  private void handle(String what, Throwable error) {
+    try {
+      context.errorHandler.onListenerError(manager, socket, what, error);
+    } catch (Throwable handlerFailure) {
+      logger.log(Level.SEVERE, "listener error handler failed", handlerFailure);
+    }
+  }
+}

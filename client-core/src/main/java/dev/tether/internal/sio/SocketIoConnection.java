@@ -1,0 +1,244 @@
+package dev.tether.internal.sio;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.tether.DisconnectReason;
+import dev.tether.TransportException;
+import dev.tether.internal.TetherRuntime;
+import dev.tether.internal.engine.EngineOptions;
+import dev.tether.internal.engine.EnginePacket;
+import dev.tether.internal.engine.EngineSocket;
+import dev.tether.internal.engine.Handshake;
+import dev.tether.internal.engine.TransportMemory;
+import dev.tether.internal.loop.SerialExecutor;
+import dev.tether.internal.util.Redact;
+import dev.tether.internal.wire.Connection;
+import dev.tether.internal.wire.IncomingEvent;
+import dev.tether.internal.wire.Payload;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Socket.IO connection: one Engine.IO session, and Socket.IO packets in its messages. Maps packets
+ * to {@link Connection.Listener} calls; a packet the codec rejects closes the connection with
+ * {@link DisconnectReason#PARSE_ERROR}. Confined to the Manager's event loop.
+ */
+final class SocketIoConnection implements Connection {
+  private static final Logger logger = Logger.getLogger(SocketIoConnection.class.getName());
+
+  private final EngineSocket engine;
+  private final SocketIoProtocol protocol;
+  private final SocketIoProtocol.Decoder decoder;
+  private final Listener listener;
+  private final String redactedEndpoint;
+  /** Namespaces whose session the server can recover: their events carry an offset. */
+  private final Set<String> recoverable = new HashSet<>();
+  /** Text and binary bytes of the packet being reassembled: the size the event history counts. */
+  private long pendingBytes;
+  private boolean closed;
+
+  SocketIoConnection(EngineOptions options, SocketIoProtocol protocol, SerialExecutor loop, TetherRuntime runtime,
+      TransportMemory memory, Listener listener) {
+    this.protocol = protocol;
+    this.decoder = protocol.newDecoder(SocketIoProtocol.Limits.DEFAULT);
+    this.listener = listener;
+    this.redactedEndpoint = Redact.url(options.endpoint());
+    this.engine = new EngineSocket(options, loop, runtime, memory, new EngineListener());
+  }
+
+  @Override public void open() {
+    engine.open();
+  }
+
+  @Override public boolean isOpen() {
+    return !closed && engine.state() == EngineSocket.State.OPEN;
+  }
+
+  @Override public @Nullable String transportName() {
+    return isOpen() ? engine.transportName() : null;
+  }
+
+  @Override public boolean isWritableNow() {
+    return isOpen() && engine.isWritableNow();
+  }
+
+  @Override public void join(String namespace, @Nullable JsonObject auth, @Nullable Recovery recovery)
+      throws TransportException {
+    JsonObject payload = auth;
+    if (recovery != null) {
+      // Ask the server to resume the session: pid and offset, merged with auth (auth keys win).
+      payload = new JsonObject();
+      payload.addProperty("pid", recovery.pid);
+      if (recovery.offset != null) payload.addProperty("offset", recovery.offset);
+      if (auth != null) {
+        for (Map.Entry<String, JsonElement> entry : auth.entrySet()) payload.add(entry.getKey(), entry.getValue());
+      }
+    }
+    send(SioPacket.connect(namespace, payload));
+  }
+
+  @Override public void leave(String namespace) {
+    recoverable.remove(namespace);
+    if (!isOpen()) return;
+    try {
+      send(SioPacket.disconnect(namespace));
+    } catch (TransportException | RuntimeException e) {
+      logger.log(Level.FINE, "could not send DISCONNECT for " + namespace, e);
+    }
+  }
+
+  @Override public void emit(String namespace, Payload payload, @Nullable Long ackId) throws TransportException {
+    send(SioPacket.event(namespace, payload.json, ackId, payload.attachments));
+  }
+
+  @Override public void ack(String namespace, long ackId, Payload payload) throws TransportException {
+    send(SioPacket.ack(namespace, ackId, payload.json, payload.attachments));
+  }
+
+  private void send(SioPacket packet) throws TransportException {
+    if (!isOpen()) throw new TransportException(TransportException.Kind.CONNECTION_LOST, "not connected to " + redactedEndpoint);
+    engine.sendAll(protocol.encode(packet));
+  }
+
+  @Override public void close() {
+    closed = true;
+    engine.close();
+  }
+
+  private void onPacket(SioPacket packet, long wireBytes) {
+    String namespace = packet.namespace();
+    JsonElement data = packet.data();
+    switch (packet.type()) {
+      case CONNECT:
+        onConnectReply(namespace, data);
+        break;
+      case CONNECT_ERROR:
+        onConnectError(namespace, data);
+        break;
+      case DISCONNECT:
+        recoverable.remove(namespace);
+        listener.onKicked(namespace);
+        break;
+      case EVENT:
+      case BINARY_EVENT:
+        onEvent(packet, wireBytes);
+        break;
+      case ACK:
+      case BINARY_ACK:
+        Long ackId = packet.ackId();
+        if (ackId == null) return;
+        JsonArray args = data != null && data.isJsonArray() ? data.getAsJsonArray() : new JsonArray();
+        listener.onAck(namespace, ackId, new Payload(args, packet.attachments()));
+        break;
+      default:
+    }
+  }
+
+  private void onConnectReply(String namespace, @Nullable JsonElement data) {
+    JsonElement sid = data != null && data.isJsonObject() ? data.getAsJsonObject().get("sid") : null;
+    if (sid == null || !sid.isJsonPrimitive() || !((JsonPrimitive) sid).isString()) {
+      listener.onJoinRefused(namespace, "the server's CONNECT reply has no sid: a socket.io 2.x server? "
+          + "This client speaks Socket.IO v5 (socket.io 3.x and 4.x)", data);
+      return;
+    }
+    JsonElement pid = data.getAsJsonObject().get("pid");
+    String sessionPid = pid != null && pid.isJsonPrimitive() && ((JsonPrimitive) pid).isString() ? pid.getAsString() : null;
+    if (sessionPid != null) {
+      recoverable.add(namespace);
+    } else {
+      recoverable.remove(namespace);
+    }
+    listener.onJoined(namespace, sid.getAsString(), sessionPid);
+  }
+
+  private void onConnectError(String namespace, @Nullable JsonElement data) {
+    String message = "connect error";
+    JsonElement detail = null;
+    if (data != null && data.isJsonObject()) {
+      JsonObject object = data.getAsJsonObject();
+      JsonElement text = object.get("message");
+      if (text != null && text.isJsonPrimitive()) message = text.getAsString();
+      detail = object.get("data");
+    } else if (data != null && data.isJsonPrimitive()) {
+      message = data.getAsString(); // the legacy string form
+    }
+    listener.onJoinRefused(namespace, message, detail);
+  }
+
+  private void onEvent(SioPacket packet, long wireBytes) {
+    JsonElement data = packet.data();
+    if (data == null || !data.isJsonArray() || data.getAsJsonArray().size() == 0) return;
+    JsonArray array = data.getAsJsonArray();
+    String name = array.get(0).getAsString();
+    JsonArray args = new JsonArray(array.size() - 1);
+    for (int i = 1; i < array.size(); i++) args.add(array.get(i));
+    Long ackId = packet.ackId();
+    String offset = null;
+    if (ackId == null && args.size() > 0 && recoverable.contains(packet.namespace())) {
+      // With recovery on, the server appends the event's offset as a last string argument (left in
+      // the arguments, as the reference client does); the latest one lets a reconnect resume here.
+      JsonElement last = args.get(args.size() - 1);
+      if (last.isJsonPrimitive() && ((JsonPrimitive) last).isString()) offset = last.getAsString();
+    }
+    listener.onEvent(new IncomingEvent(packet.namespace(), name, args, packet.attachments(), ackId, offset, wireBytes));
+  }
+
+  private final class EngineListener implements EngineSocket.Listener {
+    @Override public void onOpen(Handshake handshake) {
+      if (!closed) listener.onOpen();
+    }
+
+    @Override public void onMessage(EnginePacket message) {
+      if (closed) return;
+      byte[] binary = message.binary();
+      String text = message.text();
+      pendingBytes += binary != null ? binary.length : text != null ? text.length() : 0;
+      SioPacket packet;
+      try {
+        packet = decoder.decode(message);
+      } catch (SioDecodingException e) {
+        pendingBytes = 0;
+        logger.log(Level.WARNING, "{0}: invalid Socket.IO packet from the server, closing the connection: {1}",
+            new Object[] {redactedEndpoint, e.getMessage()});
+        closed = true;
+        engine.close();
+        listener.onClosed(DisconnectReason.PARSE_ERROR, new TransportException(TransportException.Kind.PROTOCOL_ERROR,
+            "invalid Socket.IO packet: " + e.getMessage()));
+        return;
+      }
+      if (packet == null) return; // waiting for attachments
+      long size = pendingBytes;
+      pendingBytes = 0;
+      onPacket(packet, size);
+    }
+
+    @Override public void onPing() {
+    }
+
+    @Override public void onUpgrade(String transport) {
+      if (!closed) listener.onUpgrade(transport);
+    }
+
+    @Override public void onUpgradeFailed(TransportException error) {
+      if (!closed) listener.onUpgradeFailed(error);
+    }
+
+    @Override public void onOpenFailed(TransportException error) {
+      if (closed) return;
+      closed = true;
+      listener.onOpenFailed(error);
+    }
+
+    @Override public void onClose(DisconnectReason reason, @Nullable TransportException cause) {
+      if (closed) return;
+      closed = true;
+      listener.onClosed(reason, cause);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.tether.internal.wire;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.tether.DisconnectReason;
+import dev.tether.TransportException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connection to a server, carrying the namespaces that joined it. Confined to the Manager's
+ * event loop: every method is called there, and every {@link Listener} callback runs there.
+ *
+ * <p>Lifecycle: {@link #open()}, then {@link Listener#onOpen()} or {@link Listener#onOpenFailed};
+ * after an open, exactly one {@link Listener#onClosed} unless {@link #close()} was called first.
+ */
+public interface Connection {
+  /** Starts opening. */
+  void open();
+
+  /** True between {@link Listener#onOpen()} and the close. */
+  boolean isOpen();
+
+  /** What carries the connection now ({@code "polling"}, {@code "websocket"}); null while not open. */
+  @Nullable String transportName();
+
+  /**
+   * True when a packet handed over now would be written at once rather than wait behind a write in
+   * flight: what a volatile emit asks.
+   */
+  boolean isWritableNow();
+
+  /**
+   * Asks to join {@code namespace}; {@link Listener#onJoined} or {@link Listener#onJoinRefused}
+   * answers. Protocols without a join step answer at once.
+   *
+   * @param auth the socket's auth payload, or null
+   * @param recovery the session to resume, or null for a new one
+   */
+  void join(String namespace, @Nullable JsonObject auth, @Nullable Recovery recovery) throws TransportException;
+
+  /** Leaves {@code namespace} (tells the server where the protocol can). Best effort. */
+  void leave(String namespace);
+
+  /**
+   * Writes an event, or queues it behind the writes already queued.
+   *
+   * @param payload the name at index 0, then the arguments
+   * @param ackId the acknowledgement id, or null for none
+   * @throws TransportException when the connection cannot take it (not open, larger than the server accepts)
+   */
+  void emit(String namespace, Payload payload, @Nullable Long ackId) throws TransportException;
+
+  /** Answers the server's acknowledgement request {@code ackId}. */
+  void ack(String namespace, long ackId, Payload payload) throws TransportException;
+
+  /** Closes gracefully (writes already queued go first). No listener callback follows. Idempotent. */
+  void close();
+
+  /** A session a server may resume: its private id and the offset of the last event received. Immutable. */
+  final class Recovery {
+    public final String pid;
+    public final @Nullable String offset;
+
+    public Recovery(String pid, @Nullable String offset) {
+      this.pid = pid;
+      this.offset = offset;
+    }
+  }
+
+  /** What a connection reports, on the event loop. */
+  interface Listener {
+    void onOpen();
+
+    /**
+     * A namespace joined.
+     *
+     * @param id the socket id the server gave, or null when the protocol has none
+     * @param pid the private session id to resume with later, or null when the session cannot be recovered
+     */
+    void onJoined(String namespace, @Nullable String id, @Nullable String pid);
+
+    /** The server refused the namespace (or its reply was unusable): {@code message} and the server's data. */
+    void onJoinRefused(String namespace, String message, @Nullable JsonElement data);
+
+    /** The server removed the socket from {@code namespace}. */
+    void onKicked(String namespace);
+
+    void onEvent(IncomingEvent event);
+
+    /** The acknowledgement of one of our emits; {@code args} holds the arguments only. */
+    void onAck(String namespace, long ackId, Payload args);
+
+    /** The connection moved to another transport. */
+    void onUpgrade(String transport);
+
+    /** An upgrade attempt failed; the connection carries on. */
+    void onUpgradeFailed(TransportException error);
+
+    /** The connection did not open. */
+    void onOpenFailed(TransportException error);
+
+    /** The open connection closed (the server, the network, a protocol violation). */
+    void onClosed(DisconnectReason reason, @Nullable TransportException cause);
+  }
+}

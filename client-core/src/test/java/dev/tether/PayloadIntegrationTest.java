@@ -7,6 +7,9 @@ import static dev.tether.IntegrationSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.tether.testserver.RealServer;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +36,9 @@ class PayloadIntegrationTest {
   }
 
   record Blob(String label, byte[] data) {
+  }
+
+  record Named(String name, @Nullable String nick) {
   }
 
   private final SocketIoServer server;
@@ -187,6 +194,74 @@ class PayloadIntegrationTest {
     assertThat(sent.arg(3, byte[].class)).containsExactly(9);
     assertThat(sent.hasAck()).isFalse();
     assertThat(errors.snapshot()).isEmpty();
+  }
+
+  // ---- null values ------------------------------------------------------------------------------
+
+  /** {@code {"a":1,"n":null}}: a map with a null value (Map.of refuses null). */
+  private static Map<String, Object> withNull() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("a", 1);
+    map.put("n", null);
+    return map;
+  }
+
+  @Test void aNullValueInAnEmittedMapReachesTheServerAsJsonNull() throws Exception {
+    Socket socket = connect(TransportMode.POLLING);
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("inner", withNull());
+    nested.put("list", Arrays.asList(withNull(), null));
+    JsonObject tree = new JsonObject();
+    tree.add("j", JsonNull.INSTANCE);
+
+    socket.emit("echo", withNull(), nested, tree, new Named("x", null));
+    Event echo = socket.awaitEvent("echo", TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    // The server's echo is what it received: the null members are there.
+    assertThat(echo.json(0)).isEqualTo(JsonParser.parseString("{\"a\":1,\"n\":null}"));
+    assertThat(echo.json(1)).isEqualTo(JsonParser.parseString(
+        "{\"inner\":{\"a\":1,\"n\":null},\"list\":[{\"a\":1,\"n\":null},null]}"));
+    assertThat(echo.json(2)).isEqualTo(JsonParser.parseString("{\"j\":null}"));
+    assertThat(echo.json(3)).as("a POJO's null field is sent as null too")
+        .isEqualTo(JsonParser.parseString("{\"name\":\"x\",\"nick\":null}"));
+    Map<String, Object> plain = echo.arg(0, new TypeToken<Map<String, Object>>() { }.getType());
+    assertThat(plain).containsEntry("n", null);
+  }
+
+  @Test void nullValuesSurviveWithAnApplicationGsonThatDoesNotSerializeNulls() throws Exception {
+    Gson plain = new Gson();
+    assertThat(plain.serializeNulls()).isFalse();
+    try (Tether own = Tether.builder().gson(plain).build()) {
+      Socket socket = connected(own.socket(server.url(), TransportMode.POLLING.options()));
+
+      Args reply = socket.emitWithAck("ack", withNull()).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+      assertThat(reply.json(0)).isEqualTo(JsonParser.parseString("{\"a\":1,\"n\":null}"));
+    }
+    assertThat(plain.serializeNulls()).as("the application's Gson is not modified").isFalse();
+  }
+
+  @Test void aNullValueInAnAckReplyReachesTheServerAsJsonNull() throws Exception {
+    Socket socket = connect(TransportMode.POLLING);
+    socket.on("question", event -> event.ack(withNull(), null));
+
+    socket.emit("ask", "question");
+    Event answered = socket.awaitEvent("answered", TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    // "answered" carries what the server's ack callback received.
+    assertThat(answered.size()).isEqualTo(2);
+    assertThat(answered.json(0)).isEqualTo(JsonParser.parseString("{\"a\":1,\"n\":null}"));
+    assertThat(answered.json(1)).isEqualTo(JsonNull.INSTANCE);
+  }
+
+  @Test void aNullValueInTheAuthPayloadReachesTheServersHandshake() throws Exception {
+    Socket socket = connected(tether.socket(server.url(), TransportMode.POLLING.builder().auth(withNull()).build()));
+
+    Args handshake = socket.emitWithAck("handshake").await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    // socket.handshake.auth, as the server's connection handler sees it.
+    assertThat(handshake.json(0).getAsJsonObject().get("auth"))
+        .isEqualTo(JsonParser.parseString("{\"a\":1,\"n\":null}"));
   }
 
   // ---- binary ----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Connection state recovery (PROTOCOL.md §3.9) against a real server that keeps sessions for 2 s: a
+ * Connection state recovery (docs/protocol.md §16) against a real server that keeps sessions for 2 s: a
  * socket whose transport dropped comes back with the same id and rooms, and the room events it missed
  * are replayed in order, exactly once. With recovery on, the server appends each event's offset as a
  * last string argument, which listeners see (as in the reference client).

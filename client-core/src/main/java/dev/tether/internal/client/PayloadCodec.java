@@ -31,6 +31,13 @@ import org.jspecify.annotations.Nullable;
  * ({@code byte[]}, {@code ByteString}, {@code ByteBuffer}) anywhere in the arguments become
  * {@code {"_placeholder":true,"num":i}} objects plus an attachment list, and back.
  *
+ * <p>Nulls are always serialized, whatever the application's Gson says: a {@code Map} entry with a
+ * null value, a {@code JsonNull} member of a {@code JsonObject} and a null POJO field are sent as
+ * {@code "key":null}, in emits, acks and auth alike. Java has no {@code undefined}, so a null is the
+ * value JSON null, as {@code JSON.stringify} writes it; Gson's default (drop the member) would make
+ * {@code {"n":null}} arrive as {@code {}} and change what the server's {@code "n" in obj} sees. An
+ * application that wants a member left out leaves it out of its map or object. Binding is unaffected.
+ *
  * <p>Gson adapters are shared and must be stateless, so the attachment list of the conversion in
  * progress travels in a thread-local: a conversion runs start to end on one thread.
  *
@@ -41,9 +48,13 @@ public final class PayloadCodec {
 
   private final Gson gson;
 
-  /** @param gson the application's Gson (or Tether's default); extended, not modified. */
+  /**
+   * @param gson the application's Gson (or Tether's default); extended with the binary adapters and
+   *     null serialization, not modified.
+   */
   public PayloadCodec(Gson gson) {
     this.gson = gson.newBuilder()
+        .serializeNulls()
         .registerTypeAdapterFactory(new BinaryAdapterFactory())
         .create();
   }

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * delivered: {@link Listener#onOpenFailed} if the handshake failed, otherwise {@link Listener#onClose}
  * (also when the application closes the socket before the handshake completed).
  *
- * <p>Upgrade (PROTOCOL.md §2.7): once open on polling, a WebSocket probe is opened with the session
+ * <p>Upgrade (docs/protocol.md §8): once open on polling, a WebSocket probe is opened with the session
  * id and sends {@code 2probe}; on {@code 3probe} the write buffer is frozen, polling is paused (the
  * held GET comes back, its packets are processed), {@code 5} is sent on the WebSocket, which becomes
  * the transport, and the buffer is flushed over it. Packets are neither lost nor reordered. If the

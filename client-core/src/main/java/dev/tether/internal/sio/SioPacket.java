@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * attachment arrays, and neither may be modified afterwards (by the builder or by readers).
  *
  * <p>The factories for packets the client sends ({@link #connect}, {@link #event}, {@link #ack}, ...)
- * check the payload rules of PROTOCOL.md §3.1 and throw {@link IllegalArgumentException} on a
+ * check the payload rules of docs/protocol.md §10 and throw {@link IllegalArgumentException} on a
  * programming error. {@link #of} is the general form the decoder uses: it also represents packets the
  * reference decoder tolerates (an EVENT without data, an ack id on a CONNECT, ...).
  */

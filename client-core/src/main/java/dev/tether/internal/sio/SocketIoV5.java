@@ -12,7 +12,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Socket.IO protocol v5 (socket.io 3.x/4.x servers), PROTOCOL.md §3.
+ * Socket.IO protocol v5 (socket.io 3.x/4.x servers), docs/protocol.md §10–§17.
  *
  * <p>Wire form: {@code type [attachments "-"] [nsp ","] [ackId] [json]}. The encoder writes the
  * canonical form; the decoder accepts everything socket.io-parser 4.2.7 accepts (namespace without
@@ -32,7 +32,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
   }
 
   /**
-   * True for the event names an application may not emit and a server may not send (§3.10):
+   * True for the event names an application may not emit and a server may not send (docs/protocol.md §17):
    * {@code connect}, {@code connect_error}, {@code disconnect}, {@code disconnecting},
    * {@code newListener}, {@code removeListener}. Case-sensitive, as in the reference.
    */
@@ -43,7 +43,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException if the packet breaks the payload rules of §3.1 (an EVENT
+   * @throws IllegalArgumentException if the packet breaks the payload rules of docs/protocol.md §10 (an EVENT
    *     without a non-empty array or with a reserved name, an ACK without id or array, a CONNECT with
    *     a non-object, a DISCONNECT with data, ...) or its placeholders and attachments do not match
    *     (every placeholder num indexes an attachment and every attachment has a placeholder)
@@ -96,7 +96,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
     return Placeholders.check(data, packet.attachments().size(), true);
   }
 
-  /** Why {@code data} is not a valid payload for {@code type} (§3.1), or null if it is. */
+  /** Why {@code data} is not a valid payload for {@code type} (docs/protocol.md §10), or null if it is. */
   static @Nullable String payloadProblem(SioPacket.Type type, JsonElement data) {
     switch (type) {
       case CONNECT:
@@ -222,7 +222,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
     }
   }
 
-  /** Decodes one text message (§3.2 decoder algorithm, steps 1–5). */
+  /** Decodes one text message (docs/protocol.md §11, decoder steps 1–5). */
   static Header parse(String text, Limits limits) throws SioDecodingException {
     int length = text.length();
     if (length == 0) return new Header(SioPacket.Type.CONNECT, SioPacket.ROOT, null, null, 0);

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The reconnection backoff of PROTOCOL.md §4.2: {@code base * 2^attempts}, moved by
+ * The reconnection backoff of docs/protocol.md §18: {@code base * 2^attempts}, moved by
  * {@code floor(r * factor * ms)} down when {@code floor(r * 10)} is even and up when it is odd, capped at
  * the maximum, with the exponent capped so a long outage never overflows.
  */

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** The Engine.IO packet and payload vectors of PROTOCOL.md §6.1, rows 1–25. */
+/** The Engine.IO packet and payload vectors: rows 1–25 of the catalogue in docs/protocol.md §20. */
 class EngineIoV4Test {
   private static final EngineIoV4 V4 = EngineIoV4.INSTANCE;
   private static final String OPEN_POLLING =

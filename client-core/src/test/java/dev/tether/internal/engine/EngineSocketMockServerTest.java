@@ -70,7 +70,7 @@ class EngineSocketMockServerTest {
 
   @AfterEach void stop() throws IOException {
     try {
-      // PROTOCOL.md 2.4: a second concurrent GET or POST makes a real server destroy the session.
+      // docs/protocol.md §5: a second concurrent GET or POST makes a real server destroy the session.
       assertThat(engine.maxPollsInFlight()).as("polls in flight at once").isLessThanOrEqualTo(1);
       assertThat(engine.maxPostsInFlight()).as("POSTs in flight at once").isLessThanOrEqualTo(1);
     } finally {

@@ -447,7 +447,7 @@ class WebSocketTransportTest {
   }
 
   @Test void bytesThatAreNotWebSocketFramesAfterThe101FailToOpenWithProtocolError() throws Exception {
-    // PROTOCOL.md 7.9: with a bad EIO the server completes the 101, then writes an HTTP 400 as text.
+    // docs/protocol.md §19 item 9: with a bad EIO the server completes the 101, then writes an HTTP 400 as text.
     try (WebSocketTransportRawServer raw = new WebSocketTransportRawServer(0)) {
       open(websocketOnly(raw.url()).build());
       raw.accept();

@@ -31,13 +31,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Socket.IO vectors of PROTOCOL.md §6.2 (rows 26–68) and §6.3 (rows 69–80). */
+/** The Socket.IO vectors: rows 26–68 and the must-reject rows 69–80 of the catalogue in docs/protocol.md §20. */
 class SocketIoV5VectorsTest {
   private static final String PH0 = "{\"_placeholder\":true,\"num\":0}";
   private static final String PH1 = "{\"_placeholder\":true,\"num\":1}";
   private static final String ROW57_JSON = "[\"bin\"," + PH0 + ",{\"nested\":" + PH1 + "}]";
 
-  /** A §6.2 row: the SIO string, its attachments and its meaning. */
+  /** A row of 26–68: the SIO string, its attachments and its meaning. */
   record Row(int row, String sio, List<byte[]> attachments, SioPacket meaning) {
     List<EnginePacket> messages() {
       return SioTestSupport.messages(sio, attachments.toArray(new byte[0][]));
@@ -239,7 +239,7 @@ class SocketIoV5VectorsTest {
     assertThat(V5.encode(decoded)).containsExactlyElementsOf(fromFrames);
   }
 
-  // §6.3: must-reject vectors.
+  // Rows 69–80: must-reject vectors.
 
   static Stream<Arguments> rejectedPackets() {
     return Stream.of(

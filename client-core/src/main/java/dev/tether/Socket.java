@@ -31,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <h3>Emitting</h3>
  * Arguments are any JSON-able values: POJOs and maps (through Gson), Gson {@code JsonElement}s,
- * strings, numbers, booleans, null, and {@code byte[]} anywhere, also nested. They are serialized on
+ * strings, numbers, booleans, null, and {@code byte[]} anywhere, also nested. Nulls are always sent
+ * as JSON {@code null}, also with an application {@code Gson}: a map entry with a null value, a
+ * {@code JsonNull} member and a null POJO field arrive as {@code "key":null}, in emits, acks and auth
+ * alike; to leave a member out, leave it out of the map or object. They are serialized on
  * the calling thread, so changing an object after {@code emit} returns does not change what is sent.
  * Emits made while the socket is not connected are buffered and sent, in order, once it connects.
  */

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.jspecify.annotations.Nullable;
 
 /** Helpers shared by the integration tests against the real server. */
 final class IntegrationSupport {
@@ -59,11 +60,13 @@ final class IntegrationSupport {
   /** Records what the listener error handler receives. */
   static final class RecordingErrorHandler implements ListenerErrorHandler {
     static final class Failure {
-      final Socket socket;
+      final Manager manager;
+      final @Nullable Socket socket;
       final String event;
       final Throwable error;
 
-      Failure(Socket socket, String event, Throwable error) {
+      Failure(Manager manager, @Nullable Socket socket, String event, Throwable error) {
+        this.manager = manager;
         this.socket = socket;
         this.event = event;
         this.error = error;
@@ -76,8 +79,8 @@ final class IntegrationSupport {
 
     final List<Failure> failures = new CopyOnWriteArrayList<>();
 
-    @Override public void onListenerError(Socket socket, String event, Throwable error) {
-      failures.add(new Failure(socket, event, error));
+    @Override public void onListenerError(Manager manager, @Nullable Socket socket, String event, Throwable error) {
+      failures.add(new Failure(manager, socket, event, error));
     }
 
     List<Failure> snapshot() {

@@ -43,7 +43,7 @@ class RxSocketIntegrationTest {
   private final SocketIoServer server;
   private final List<Throwable> listenerErrors = new CopyOnWriteArrayList<>();
   private final Tether tether = Tether.builder()
-      .listenerErrorHandler((ListenerErrorHandler) (socket, event, error) -> listenerErrors.add(error))
+      .listenerErrorHandler((ListenerErrorHandler) (manager, socket, event, error) -> listenerErrors.add(error))
       .build();
   private final List<Throwable> undeliverable = new CopyOnWriteArrayList<>();
 

@@ -102,6 +102,13 @@ final class EventHistory {
     }
   }
 
+  /** Threads waiting, for tests. */
+  int waiters() {
+    synchronized (lock) {
+      return waiters.size();
+    }
+  }
+
   /** Kept events and their bytes, for tests. */
   long[] size() {
     synchronized (lock) {

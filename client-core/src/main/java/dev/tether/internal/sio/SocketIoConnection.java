@@ -72,6 +72,8 @@ final class SocketIoConnection implements Connection {
       throws TransportException {
     JsonObject payload = auth;
     if (recovery != null) {
+      // Events replayed by the server come before its reply: they carry offsets already.
+      recoverable.add(namespace);
       // Ask the server to resume the session: pid and offset, merged with auth (auth keys win).
       payload = new JsonObject();
       payload.addProperty("pid", recovery.pid);

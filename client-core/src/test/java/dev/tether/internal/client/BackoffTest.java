@@ -3,6 +3,7 @@ package dev.tether.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.ConnectionOptions;
 import dev.tether.SocketOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,7 +188,7 @@ class BackoffTest {
     assertThatThrownBy(() -> builder.randomizationFactor(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
 
     // A rejected value leaves the builder unchanged.
-    SocketOptions options = builder.build();
+    ConnectionOptions options = builder.build().connection();
     assertThat(options.reconnectionAttempts()).isEqualTo(Integer.MAX_VALUE);
     assertThat(options.reconnectionDelayMillis()).isEqualTo(1000);
     assertThat(options.reconnectionDelayMaxMillis()).isEqualTo(5000);
@@ -195,16 +196,17 @@ class BackoffTest {
   }
 
   @Test void socketOptionsAcceptTheBoundaryValues() {
-    SocketOptions options = SocketOptions.builder()
+    ConnectionOptions options = SocketOptions.builder()
         .reconnectionAttempts(1)
         .reconnectionDelay(1, 1, TimeUnit.MILLISECONDS)
         .randomizationFactor(0)
-        .build();
+        .build()
+        .connection();
     assertThat(options.reconnectionAttempts()).isEqualTo(1);
     assertThat(options.reconnectionDelayMillis()).isEqualTo(1);
     assertThat(options.reconnectionDelayMaxMillis()).isEqualTo(1);
     assertThat(options.randomizationFactor()).isZero();
-    assertThat(SocketOptions.builder().randomizationFactor(1).reconnectionDelay(2, 3, TimeUnit.SECONDS).build())
+    assertThat(SocketOptions.builder().randomizationFactor(1).reconnectionDelay(2, 3, TimeUnit.SECONDS).build().connection())
         .satisfies(o -> {
           assertThat(o.randomizationFactor()).isEqualTo(1);
           assertThat(o.reconnectionDelayMillis()).isEqualTo(2000);

@@ -1,5 +1,6 @@
 package dev.tether.android;
 
+import dev.tether.ConnectionOptions;
 import dev.tether.Listener;
 import dev.tether.Manager;
 import dev.tether.Socket;
@@ -28,6 +29,10 @@ final class RecordingManager implements Manager {
 
   private synchronized void record(String call) {
     calls.add(call);
+  }
+
+  @Override public ConnectionOptions options() {
+    return ConnectionOptions.DEFAULT;
   }
 
   @Override public void reconnectNow() {

@@ -10,6 +10,7 @@ import dev.tether.internal.engine.EngineIoV4;
 import dev.tether.internal.sio.SioPacket;
 import dev.tether.internal.sio.SocketIoProtocol;
 import dev.tether.internal.sio.SocketIoV5;
+import dev.tether.internal.wire.Payload;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * The codec steps each client takes per event, as small functions shared by the benchmarks and their
  * test (which checks that the three clients agree on the wire text).
  *
- * <p>Tether's steps mirror {@code RealSocket}: {@code PayloadCodec} binds the arguments with Gson,
+ * <p>Tether's steps mirror {@code RealSocket} and {@code SocketIoConnection}: {@code PayloadCodec} binds the arguments with Gson,
  * {@code SioPacket}/{@code SocketIoV5} build the Socket.IO packet, {@code EngineIoV4} frames it; on the
  * way in the same in reverse, up to binding argument 0 to {@code Msg} as a typed listener does.
  */
@@ -35,7 +36,7 @@ final class Codecs {
 
   /** Tether: an emit's arguments to the Engine.IO packets it sends (text header, then attachments). */
   static List<EnginePacket> tetherEncode(String event, Object... args) {
-    PayloadCodec.Encoded payload = TETHER_CODEC.encode(event, args);
+    Payload payload = TETHER_CODEC.encode(event, args);
     return SocketIoV5.INSTANCE.encode(SioPacket.event("/", payload.json, null, payload.attachments));
   }
 
@@ -43,7 +44,7 @@ final class Codecs {
   static <T> @Nullable T tetherBindArg0(SioPacket packet, Class<T> type) {
     JsonArray array = packet.data().getAsJsonArray();
     String name = array.get(0).getAsString();
-    // RealSocket.dispatchEvent copies the arguments out; RealArgs/RealEvent name them for errors.
+    // SocketIoConnection.onEvent copies the arguments out; RealArgs/RealEvent name them for errors.
     JsonArray args = new JsonArray(array.size() - 1);
     for (int i = 1; i < array.size(); i++) args.add(array.get(i));
     String context = "event '" + name + "'";

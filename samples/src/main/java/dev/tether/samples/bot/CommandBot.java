@@ -164,7 +164,7 @@ public final class CommandBot implements AutoCloseable {
 
     // A listener that throws anyway is reported here; the socket and the bot carry on.
     try (Tether tether = Tether.builder()
-            .listenerErrorHandler((socket, event, error) ->
+            .listenerErrorHandler((manager, socket, event, error) ->
                 out.println("the listener for '" + event + "' failed (ignored): " + error))
             .build();
         CommandBot bot = new CommandBot(tether, url, options, out, stop::countDown)) {

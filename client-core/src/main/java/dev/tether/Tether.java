@@ -21,7 +21,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
@@ -108,7 +107,7 @@ public final class Tether implements Closeable {
     if (url == null) throw new NullPointerException("url == null");
     if (options == null) throw new NullPointerException("options == null");
     HttpUrl parsed = parse(url);
-    ServerProtocol protocol = SocketIoServer.V5;
+    ServerProtocol protocol = protocolFor(options.connection());
     if (parsed.querySize() > 0) {
       // The URL's query is part of the connection's options: sent on every request, compared when shared.
       SocketOptions.Builder withQuery = options.newBuilder();
@@ -137,6 +136,11 @@ public final class Tether implements Closeable {
       }
       return newManager(protocol, target, options).socket(target.namespace, options);
     }
+  }
+
+  /** The one place that picks how the server speaks; today every server is socket.io 3.x/4.x. */
+  private static ServerProtocol protocolFor(ConnectionOptions options) {
+    return SocketIoServer.V5;
   }
 
   private RealManager newManager(ServerProtocol protocol, Target target, SocketOptions options) {

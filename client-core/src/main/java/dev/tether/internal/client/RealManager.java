@@ -116,6 +116,7 @@ public final class RealManager implements Manager {
     if (socketOptions == null) throw new NullPointerException("options == null");
     String normalized = protocol.normalizeNamespace(namespace);
     checkSameConnection(socketOptions.connection());
+    protocol.checkSocketOptions(normalized, socketOptions);
     RealSocket existing = sockets.get(normalized);
     if (existing != null) {
       if (!existing.options().equals(socketOptions)) {

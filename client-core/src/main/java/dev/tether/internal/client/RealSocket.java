@@ -239,24 +239,36 @@ public final class RealSocket implements Socket {
   /** Loop: the namespace could not be joined; the socket stops trying. The error is heard before the state change. */
   private void connectFailed(ConnectError error) {
     connectWaiters.failed(error);
-    delivery.deliverAll(listeners.connectError, error, "connect_error");
-    deactivate();
+    deactivate(error);
     manager.onSocketInactive();
   }
 
   /** Loop: back to idle; acks of packets already sent can no longer be answered. */
   private void deactivate() {
+    deactivate(null);
+  }
+
+  /** Loop: back to idle because of {@code reason}, which listeners hear before the state change. */
+  private void deactivate(@Nullable ConnectError reason) {
     connectAttempt++;
     connectTimer.cancel();
     receivedBeforeReply.clear();
     ConnectionState next = status.state == ConnectionState.CLOSED ? ConnectionState.CLOSED : ConnectionState.DISCONNECTED;
-    transition(Phase.IDLE, next, null);
+    transition(Phase.IDLE, next, null, reason);
   }
 
-  /** Loop: the one place the lifecycle changes; listeners of the state hear every change. */
   private void transition(Phase phase, ConnectionState state, @Nullable String id) {
+    transition(phase, state, id, null);
+  }
+
+  /**
+   * Loop: the one place the lifecycle changes. The new status is visible to every thread before any
+   * listener hears of it; a connect error that causes the change is heard first, then the state.
+   */
+  private void transition(Phase phase, ConnectionState state, @Nullable String id, @Nullable ConnectError reason) {
     Status previous = status;
     status = new Status(phase, state, id, previous.recovered);
+    if (reason != null) delivery.deliverAll(listeners.connectError, reason, "connect_error");
     if (previous.state != state) delivery.deliverAll(listeners.state, state, "stateChange");
   }
 
@@ -307,7 +319,7 @@ public final class RealSocket implements Socket {
     if (phase == Phase.CONNECTED) {
       onDisconnected(reason);
     } else {
-      // Still trying: awaitConnected keeps waiting.
+      // Still trying: awaitConnected keeps waiting. The state (RECONNECTING) is heard before the error.
       delivery.deliverAll(listeners.connectError, transportConnectError(reason, cause), "connect_error");
     }
   }

@@ -1,6 +1,7 @@
 package dev.tether.internal.sio;
 
 import dev.tether.ConnectionOptions;
+import dev.tether.SocketOptions;
 import dev.tether.Transport;
 import dev.tether.internal.TetherRuntime;
 import dev.tether.internal.engine.EngineIoV4;
@@ -56,6 +57,10 @@ public final class SocketIoServer implements ServerProtocol {
           + "use SocketOptions.query or auth: " + namespace);
     }
     return normalized;
+  }
+
+  @Override public void checkSocketOptions(String namespace, SocketOptions options) {
+    // Socket.IO v5 carries auth, acks and binary on every namespace: nothing to refuse.
   }
 
   @Override public void checkEmit(Payload payload, boolean withAck) {

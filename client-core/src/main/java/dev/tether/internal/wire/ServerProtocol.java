@@ -1,6 +1,7 @@
 package dev.tether.internal.wire;
 
 import dev.tether.ConnectionOptions;
+import dev.tether.SocketOptions;
 import dev.tether.internal.TetherRuntime;
 import dev.tether.internal.loop.SerialExecutor;
 import okhttp3.HttpUrl;
@@ -30,6 +31,14 @@ public interface ServerProtocol {
    * @throws IllegalArgumentException for a namespace this protocol cannot carry
    */
   String normalizeNamespace(String namespace);
+
+  /**
+   * Checks a socket's options when the socket is made, so what this protocol cannot honour (auth on a
+   * server without a join step, say) fails there and is never silently lost.
+   *
+   * @throws IllegalArgumentException naming the option and what to use instead
+   */
+  void checkSocketOptions(String namespace, SocketOptions options);
 
   /**
    * Checks an emit before it is buffered or sent, so a bad one fails on the caller's thread.

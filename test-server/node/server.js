@@ -323,6 +323,10 @@ secure.use((socket, next) => {
 });
 secure.on("connection", onConnection);
 
+// "/silent": a middleware that never calls next(), so the server never answers the namespace CONNECT
+// (neither accepts nor refuses it): for the client's connect timeout.
+io.of("/silent").use(() => {});
+
 // Every other namespace (/admin, /chat, ...) is created on demand, except "/nope", so that
 // connecting to it yields the "Invalid namespace" connect error.
 io.of(/^\/(?!nope$).*$/).on("connection", onConnection);

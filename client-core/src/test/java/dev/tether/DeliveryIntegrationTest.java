@@ -416,6 +416,64 @@ class DeliveryIntegrationTest {
     assertThat(socket.isConnected()).isTrue();
   }
 
+  @Test void volatileEmitsWhileTheUpgradeRunsAreSentAfterIt() throws Exception {
+    // As in the JavaScript client, an upgrade in progress does not make the transport busy: volatile
+    // emits wait in the engine's write buffer while polling is paused and go out over the WebSocket.
+    try (UpgradeWindow window = new UpgradeWindow()) {
+      Tether upgrading = Tether.builder().okHttpClient(window.client()).listenerErrorHandler(errors).build();
+      cleanups.add(upgrading::close);
+      Socket socket = upgrading.socket(server.url(), TransportMode.UPGRADE.options());
+      List<String> upgrades = new CopyOnWriteArrayList<>();
+      socket.manager().onUpgrade(upgrades::add);
+      List<Object> echoes = recordEchoes(socket);
+      connected(socket);
+      window.awaitNoPostInFlight(); // e.g. the CONNECT's POST: the emits below must not find one
+      window.allowProbe();
+      window.awaitUpgradeUnderWay(); // probe answered, polling paused, the upgrade held
+
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < 15; i++) {
+        sent.add("v" + i);
+        socket.volatileEmit("echo", "v" + i);
+      }
+      assertThat(upgrades).as("the upgrade completes only after the emits").isEmpty();
+      assertThat(socket.manager().transport()).isEqualTo("polling");
+      window.releasePoll();
+      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly("websocket"));
+      barrier(socket);
+
+      assertThat(echoes).containsExactlyElementsOf(sent);
+      assertThat(errors.failures).isEmpty();
+    }
+  }
+
+  @Test void aVolatileEmitDuringTheUpgradeIsDroppedWhileAPollingPostIsInFlight() throws Exception {
+    // The pause for the upgrade waits for that POST: the transport is busy, as at any other time.
+    try (UpgradeWindow window = new UpgradeWindow()) {
+      Tether upgrading = Tether.builder().okHttpClient(window.client()).listenerErrorHandler(errors).build();
+      cleanups.add(upgrading::close);
+      Socket socket = upgrading.socket(server.url(), TransportMode.UPGRADE.options());
+      List<String> upgrades = new CopyOnWriteArrayList<>();
+      socket.manager().onUpgrade(upgrades::add);
+      List<Object> echoes = recordEchoes(socket);
+      connected(socket);
+      window.awaitNoPostInFlight();
+      window.holdPostContaining("in-flight");
+      socket.emit("echo", "in-flight");
+      window.awaitPostHeld();
+      window.allowProbe();
+      window.awaitUpgradeUnderWay();
+
+      socket.volatileEmit("echo", "volatile"); // the POST of "in-flight" is still out: dropped
+      window.releasePost();
+      window.releasePoll();
+      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly("websocket"));
+      barrier(socket);
+
+      assertThat(echoes).containsExactly("in-flight");
+    }
+  }
+
   // ---- retries ---------------------------------------------------------------------------------
 
   private int flakyCount(Socket socket, String key) throws InterruptedException {

@@ -21,15 +21,13 @@ import io.reactivex.rxjava3.core.ObservableEmitter;
 import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.disposables.CompositeDisposable;
 import io.reactivex.rxjava3.disposables.Disposable;
-import io.reactivex.rxjava3.disposables.SerialDisposable;
 import io.reactivex.rxjava3.exceptions.CompositeException;
 import io.reactivex.rxjava3.exceptions.Exceptions;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
-import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.lang.reflect.Type;
 import java.util.NoSuchElementException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RxJava 3 view of a {@link Socket}. Every stream is cold: subscribing registers a listener (or
@@ -71,17 +69,23 @@ public final class RxSocket {
   }
 
   /**
-   * Connects the socket and completes once it is connected (at once if it already is). Fails with
-   * {@link ConnectErrorException} when the server refuses the namespace, and with
-   * {@link TetherException} when the socket gives up (reconnection attempts used up, disconnected,
-   * closed; a {@code ConnectErrorException} when a connect error explains it, e.g. a connect timeout).
-   * Transport failures while Tether keeps retrying do not end it. Disposing stops waiting; it does not
+   * Connects the socket and completes once it is connected (at once if it already is). Fails when the
+   * socket stops trying: on {@code DISCONNECTED} with {@link ConnectErrorException} carrying the
+   * {@link ConnectError} that explains it (the server refused the namespace; a local failure such as
+   * an {@link dev.tether.AuthProvider AuthProvider} that threw or a connect timeout; when reconnection
+   * gives up, the last attempt's error), or with a plain {@link TetherException} when no connect error
+   * came since the socket last started (re)trying (e.g. {@code disconnect()} while connecting); and
+   * with a {@code TetherException} when the socket is or becomes {@code CLOSED}. Connect errors while
+   * Tether keeps retrying ({@code RECONNECTING}) do not end it. Disposing stops waiting; it does not
    * disconnect. Disposed before it subscribes, it does not connect either.
    *
-   * <dl><dt><b>Scheduler:</b></dt><dd>completes on the callback executor, or on the subscribing
-   * thread if already connected. A failure after the socket went {@code DISCONNECTED} without a
-   * connect error is signalled 250 ms later (in case the error is still on its way), on
-   * RxJava's computation scheduler.</dd></dl>
+   * <p>This relies on the socket's order: a connect error is delivered before the {@code DISCONNECTED}
+   * it causes, one after the other on the callback executor. So the failure is signalled as soon as the
+   * socket is {@code DISCONNECTED}, with no wait; and a {@code retry()} subscribes again only once the
+   * failed attempt has been fully delivered.
+   *
+   * <dl><dt><b>Scheduler:</b></dt><dd>signals on the callback executor, or on the subscribing thread
+   * if the socket is already connected (or closed).</dd></dl>
    */
   @CheckReturnValue
   @SchedulerSupport(SchedulerSupport.NONE)
@@ -89,49 +93,38 @@ public final class RxSocket {
     return Completable.create(emitter -> {
       CompositeDisposable resources = new CompositeDisposable();
       emitter.setDisposable(resources);
-      // The socket publishes DISCONNECTED before the connect error that explains it (a refusal): after
-      // DISCONNECTED, a connect error ends the wait with that error, and only if none follows within
-      // the grace period does the wait end with "not connecting".
-      AtomicBoolean stopped = new AtomicBoolean();
-      SerialDisposable giveUpTimer = new SerialDisposable();
-      resources.add(giveUpTimer);
-      resources.add(Disposable.fromAutoCloseable(socket.onConnectError((ConnectError error) -> {
-        if (error.isServerRefusal() || stopped.get()) emitter.tryOnError(new ConnectErrorException(error));
-      })));
+      // Both listeners run on the callback executor, one at a time, in the socket's order.
+      AtomicReference<@Nullable ConnectError> lastError = new AtomicReference<>();
+      resources.add(Disposable.fromAutoCloseable(socket.onConnectError(lastError::set)));
       resources.add(Disposable.fromAutoCloseable(socket.onStateChange(state -> {
         switch (state) {
           case CONNECTED:
             emitter.onComplete();
             break;
+          case DISCONNECTED:
+            ConnectError error = lastError.get();
+            emitter.tryOnError(error != null ? new ConnectErrorException(error) : notConnecting(state));
+            break;
           case CLOSED:
             emitter.tryOnError(notConnecting(state));
             break;
-          case DISCONNECTED:
-            if (stopped.compareAndSet(false, true)) {
-              giveUpTimer.set(Schedulers.computation().scheduleDirect(
-                  () -> emitter.tryOnError(notConnecting(state)), CONNECT_ERROR_GRACE_MILLIS, TimeUnit.MILLISECONDS));
-            }
-            break;
-          default: // CONNECTING, RECONNECTING: trying (again), e.g. connect() called anew meanwhile
-            stopped.set(false);
-            giveUpTimer.set(null);
+          default: // CONNECTING, RECONNECTING: trying (again); earlier errors explain nothing to come
+            lastError.set(null);
         }
       })));
-      if (socket.state() == ConnectionState.CONNECTED) {
+      ConnectionState current = socket.state();
+      if (current == ConnectionState.CONNECTED) {
         emitter.onComplete();
+        return;
+      }
+      if (current == ConnectionState.CLOSED) { // final: connect() would do nothing, and nothing would follow
+        emitter.tryOnError(notConnecting(current));
         return;
       }
       if (emitter.isDisposed()) return;
       socket.connect();
     });
   }
-
-  /**
-   * How long {@link #connect()} waits, after the socket went {@code DISCONNECTED}, for the connect
-   * error that explains it (the socket delivers the state change first, then the error, one after the
-   * other on its callback executor).
-   */
-  static final long CONNECT_ERROR_GRACE_MILLIS = 250; // stated in connect()'s Javadoc
 
   private TetherException notConnecting(ConnectionState state) {
     return new TetherException("socket " + socket.namespace() + " is " + state + " and not connecting");

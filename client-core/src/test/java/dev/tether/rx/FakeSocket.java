@@ -95,6 +95,15 @@ final class FakeSocket implements Socket {
     for (FakeSubscription<ConnectError> s : connectErrorListeners) s.listener.on(error);
   }
 
+  /**
+   * A failed connect attempt, in the real socket's order: the connect error first, then the state
+   * change to {@code DISCONNECTED} it causes (a refusal, a local failure: timeout, auth provider).
+   */
+  void fail(ConnectError error) {
+    fireConnectError(error);
+    state(ConnectionState.DISCONNECTED);
+  }
+
   /** Delivers an incoming event to the listeners of its name, then to the catch-all listeners. */
   void fireEvent(String name, @Nullable Object... args) {
     FakeEvent event = new FakeEvent(name, args == null ? new Object[] {null} : args);

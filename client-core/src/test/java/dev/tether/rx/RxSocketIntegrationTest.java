@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.AckCall;
 import dev.tether.AckCancelledException;
+import dev.tether.AckTimeoutException;
 import dev.tether.Args;
+import dev.tether.AuthProvider;
 import dev.tether.ConnectErrorException;
 import dev.tether.ConnectionState;
 import dev.tether.ListenerErrorHandler;
@@ -13,6 +15,7 @@ import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.Transport;
+import dev.tether.TransportException;
 import dev.tether.TransportMode;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
@@ -22,10 +25,12 @@ import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -180,6 +185,89 @@ class RxSocketIntegrationTest {
     Map<String, Object> data = error.connectError().data(Map.class);
     assertThat(data).containsEntry("reason", "bad token");
     assertThat(rx.socket().isActive()).isFalse();
+  }
+
+  /** The ConnectErrorException {@code connect} failed with (it must have failed with one). */
+  private static ConnectErrorException connectErrorOf(TestObserver<Void> connect) {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    connect.assertError(e -> {
+      failure.set(e);
+      return true;
+    });
+    assertThat(failure.get()).isInstanceOf(ConnectErrorException.class);
+    return (ConnectErrorException) failure.get();
+  }
+
+  @Test void anAuthProviderThatThrowsFailsTheConnectWithThatExceptionAsTheCause() throws InterruptedException {
+    IllegalStateException noToken = new IllegalStateException("no token");
+    RxSocket rx = RxSocket.from(tether.socket(server.url(),
+        SocketOptions.builder().auth((AuthProvider) () -> {
+          throw noToken;
+        }).build()));
+
+    TestObserver<Void> connect = rx.connect().test();
+    awaitTerminal(connect);
+
+    ConnectErrorException error = connectErrorOf(connect);
+    assertThat(error.connectError().cause()).isSameAs(noToken);
+    assertThat(error.getCause()).isSameAs(noToken);
+    assertThat(error.connectError().isServerRefusal()).isFalse();
+    assertThat(rx.socket().state()).isEqualTo(ConnectionState.DISCONNECTED);
+  }
+
+  @Test void aConnectTimeoutFailsTheConnectWithConnectErrorException() throws InterruptedException {
+    // "/silent" never answers the namespace CONNECT.
+    RxSocket rx = RxSocket.from(tether.socket(server.url() + "/silent",
+        SocketOptions.builder().connectTimeout(300, TimeUnit.MILLISECONDS).build()));
+
+    TestObserver<Void> connect = rx.connect().test();
+    awaitTerminal(connect);
+
+    ConnectErrorException error = connectErrorOf(connect);
+    assertThat(error.connectError().cause()).isInstanceOf(AckTimeoutException.class);
+    assertThat(error.connectError().isServerRefusal()).isFalse();
+    assertThat(rx.socket().state()).isEqualTo(ConnectionState.DISCONNECTED);
+  }
+
+  @Test void connectFailsWhenReconnectionGivesUp() throws Exception {
+    int deadPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      deadPort = free.getLocalPort(); // nothing listens there once closed
+    }
+    RxSocket rx = RxSocket.from(tether.socket("http://127.0.0.1:" + deadPort, SocketOptions.builder()
+        .reconnectionAttempts(1).reconnectionDelay(10, 10, TimeUnit.MILLISECONDS).build()));
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    rx.socket().onStateChange(states::add);
+
+    TestObserver<Void> connect = rx.connect().test();
+    awaitTerminal(connect);
+
+    // The transport errors while it retried did not end the wait; giving up did, with the last of them.
+    assertThat(states).containsExactly(ConnectionState.CONNECTING, ConnectionState.RECONNECTING,
+        ConnectionState.DISCONNECTED);
+    ConnectErrorException error = connectErrorOf(connect);
+    assertThat(error.connectError().cause()).isInstanceOf(TransportException.class);
+    assertThat(rx.socket().isActive()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void retryingARefusedConnectFailsEachTimeWithTheRefusal(TransportMode mode) throws InterruptedException {
+    // retry() subscribes again from inside the failure, on the callback executor: the new attempt
+    // must not be ended by what the socket still delivers about the previous one.
+    AtomicInteger attempts = new AtomicInteger();
+    RxSocket rx = RxSocket.from(tether.socket(server.url() + "/secure",
+        mode.builder().auth((AuthProvider) () -> {
+          attempts.incrementAndGet();
+          return Map.of("token", "bad");
+        }).build()));
+
+    TestObserver<Void> connect = rx.connect().retry(3).test();
+    awaitTerminal(connect);
+
+    ConnectErrorException error = connectErrorOf(connect);
+    assertThat(error.connectError().isServerRefusal()).isTrue();
+    assertThat(error.connectError().message()).isEqualTo("not authorized");
+    assertThat(attempts.get()).as("one CONNECT per subscription").isEqualTo(4);
   }
 
   @Test void connectSucceedsWithTheGoodToken() throws InterruptedException {

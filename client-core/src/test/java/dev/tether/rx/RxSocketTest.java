@@ -22,12 +22,10 @@ import io.reactivex.rxjava3.exceptions.UndeliverableException;
 import io.reactivex.rxjava3.observers.TestObserver;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
-import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -214,47 +212,54 @@ class RxSocketTest {
       assertThat(socket.listenerCount()).isZero();
     }
 
-    @Test void failsWithConnectErrorExceptionWhenTheServerRefuses() throws InterruptedException {
+    @Test void failsWithConnectErrorExceptionWhenTheServerRefuses() {
       TestObserver<Void> observer = rx.connect().test();
       socket.state(ConnectionState.CONNECTING);
-      // The real socket's order: the state goes DISCONNECTED first, then the connect error follows.
-      socket.state(ConnectionState.DISCONNECTED);
-      socket.fireConnectError(FakeSocket.refusal("not authorized"));
-      assertThat(observer.await(5, TimeUnit.SECONDS)).isTrue();
+      socket.fail(FakeSocket.refusal("not authorized"));
       observer.assertError(e -> e instanceof ConnectErrorException
           && ((ConnectErrorException) e).connectError().message().equals("not authorized"));
       assertThat(socket.listenerCount()).isZero();
     }
 
-    @Test void failsWithConnectErrorExceptionWhenTheRefusalComesBeforeTheStateChange() {
+    @Test void waitsForTheDisconnectedThatTheConnectErrorCauses() {
       TestObserver<Void> observer = rx.connect().test();
       socket.state(ConnectionState.CONNECTING);
-      socket.fireConnectError(FakeSocket.refusal("not authorized"));
+      socket.fireConnectError(FakeSocket.refusal("not authorized")); // the real socket: DISCONNECTED follows
+      observer.assertNotComplete().assertNoErrors();
+      socket.state(ConnectionState.DISCONNECTED);
       observer.assertError(ConnectErrorException.class);
-      socket.state(ConnectionState.DISCONNECTED); // ignored: already terminated
       assertThat(socket.listenerCount()).isZero();
     }
 
-    @Test void failsWhenTheStateGoesDisconnected() throws InterruptedException {
+    @Test void aLocalConnectFailureFailsWithConnectErrorExceptionCarryingItsCause() {
+      // No reply to CONNECT in time, or an AuthProvider that threw: a connect error, then DISCONNECTED.
       TestObserver<Void> observer = rx.connect().test();
       socket.state(ConnectionState.CONNECTING);
-      socket.state(ConnectionState.DISCONNECTED); // e.g. disconnect() while connecting, or give-up
-      assertThat(observer.await(5, TimeUnit.SECONDS)).isTrue();
-      observer.assertError(e -> e instanceof TetherException && !(e instanceof ConnectErrorException)
-          && e.getMessage().contains("DISCONNECTED"));
-      // Signalled from a timer thread, which removes the listeners right after onError returns.
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.listenerCount() == 0);
+      AckTimeoutException cause = new AckTimeoutException("namespace connect timed out");
+      socket.fail(FakeSocket.localFailure("timeout", cause));
+      observer.assertError(e -> e instanceof ConnectErrorException
+          && ((ConnectErrorException) e).connectError().cause() == cause && e.getCause() == cause);
+      assertThat(socket.listenerCount()).isZero();
     }
 
-    @Test void keepsWaitingWhenTheSocketConnectsAgainRightAfterDisconnecting() throws InterruptedException {
+    @Test void failsAtOnceWithTetherExceptionWhenTheStateGoesDisconnectedWithoutAConnectError() {
       TestObserver<Void> observer = rx.connect().test();
       socket.state(ConnectionState.CONNECTING);
+      socket.state(ConnectionState.DISCONNECTED); // e.g. disconnect() while connecting
+      observer.assertError(e -> e instanceof TetherException && !(e instanceof ConnectErrorException)
+          && e.getMessage().contains("DISCONNECTED"));
+      assertThat(socket.listenerCount()).isZero();
+    }
+
+    @Test void aConnectErrorBeforeTheSocketStartedTryingAgainExplainsNothing() {
+      TestObserver<Void> observer = rx.connect().test();
+      socket.state(ConnectionState.CONNECTING);
+      TransportException refused = new TransportException(TransportException.Kind.CONNECT_FAILED, "connection refused");
+      socket.fireConnectError(FakeSocket.localFailure("connection refused", refused));
+      socket.state(ConnectionState.RECONNECTING); // trying again: that error is history
+      observer.assertNotComplete().assertNoErrors();
       socket.state(ConnectionState.DISCONNECTED);
-      socket.state(ConnectionState.CONNECTING); // connect() called again within the grace period
-      assertThat(observer.await(RxSocket.CONNECT_ERROR_GRACE_MILLIS * 2, TimeUnit.MILLISECONDS)).isFalse();
-      observer.assertNoErrors();
-      socket.state(ConnectionState.CONNECTED);
-      observer.assertComplete();
+      observer.assertError(e -> e instanceof TetherException && !(e instanceof ConnectErrorException));
     }
 
     @Test void failsWhenTheSocketIsClosed() {
@@ -263,15 +268,12 @@ class RxSocketTest {
       observer.assertError(e -> e instanceof TetherException && e.getMessage().contains("CLOSED"));
     }
 
-    @Test void aLocalConnectFailureAfterWhichTheSocketStopsFailsWithItsCause() throws InterruptedException {
-      // E.g. no reply to CONNECT in time, with the socket giving up: DISCONNECTED, then the error.
+    @Test void failsAtOnceWhenTheSocketIsAlreadyClosed() {
+      socket.state(ConnectionState.CLOSED);
       TestObserver<Void> observer = rx.connect().test();
-      socket.state(ConnectionState.CONNECTING);
-      socket.state(ConnectionState.DISCONNECTED);
-      AckTimeoutException cause = new AckTimeoutException("namespace connect timed out");
-      socket.fireConnectError(FakeSocket.localFailure("timeout", cause));
-      assertThat(observer.await(5, TimeUnit.SECONDS)).isTrue();
-      observer.assertError(e -> e instanceof TetherException && (e == cause || e.getCause() == cause));
+      observer.assertError(e -> e instanceof TetherException && e.getMessage().contains("CLOSED"));
+      assertThat(socket.connectCalls).isZero();
+      assertThat(socket.listenerCount()).isZero();
     }
 
     @Test void ignoresTransportConnectErrorsWhileReconnecting() {
@@ -283,6 +285,35 @@ class RxSocketTest {
       socket.fireConnectError(FakeSocket.localFailure("connection refused", refused));
       observer.assertNotComplete().assertNoErrors();
 
+      socket.state(ConnectionState.CONNECTED);
+      observer.assertComplete();
+    }
+
+    @Test void failsWithTheLastTransportErrorWhenReconnectionGivesUp() {
+      TestObserver<Void> observer = rx.connect().test();
+      socket.state(ConnectionState.CONNECTING);
+      TransportException first = new TransportException(TransportException.Kind.CONNECT_FAILED, "refused 1");
+      TransportException last = new TransportException(TransportException.Kind.CONNECT_FAILED, "refused 2");
+      socket.state(ConnectionState.RECONNECTING);
+      socket.fireConnectError(FakeSocket.localFailure("refused 1", first));
+      socket.fireConnectError(FakeSocket.localFailure("refused 2", last));
+      observer.assertNotComplete().assertNoErrors();
+
+      socket.state(ConnectionState.DISCONNECTED); // the real socket gives up with no new connect error
+      observer.assertError(e -> e instanceof ConnectErrorException && e.getCause() == last);
+    }
+
+    @Test void retryAfterARefusalWaitsForTheNewAttempt() {
+      // retry() subscribes again inside the DISCONNECTED delivery; the new subscription is not among
+      // the listeners of that delivery (as on the real socket), and waits for the new attempt.
+      TestObserver<Void> observer = rx.connect().retry(1).test();
+      assertThat(socket.connectCalls).isEqualTo(1);
+      socket.state(ConnectionState.CONNECTING);
+      socket.fail(FakeSocket.refusal("not authorized"));
+      assertThat(socket.connectCalls).as("subscribed again").isEqualTo(2);
+      observer.assertNotComplete().assertNoErrors();
+
+      socket.state(ConnectionState.CONNECTING);
       socket.state(ConnectionState.CONNECTED);
       observer.assertComplete();
     }

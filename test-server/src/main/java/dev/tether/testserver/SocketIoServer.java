@@ -67,7 +67,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>On connection, if {@code auth.welcome} is truthy: emits {@code welcome({id})}.
  * </ul>
  *
- * Broken endpoints for error-handling tests live under {@code /errors/<kind>/...}; use them as the
+ * {@code /silent} never answers a namespace CONNECT (its middleware never calls {@code next()}), for
+ * connect timeouts.
+ *
+ * <p>Broken endpoints for error-handling tests live under {@code /errors/<kind>/...}; use them as the
  * client's Engine.IO path, e.g. {@code path = "/errors/status/503/socket.io/"}: {@code
  * status/<code>} (that status, JSON body), {@code garbage} (200, not Engine.IO), {@code empty} (200,
  * empty body), {@code hang} (never answers), {@code reset} (connection reset), {@code

@@ -196,10 +196,20 @@ public final class EngineSocket {
     return state == State.OPEN && !heartbeat.isExpired();
   }
 
-  /** True when a packet sent now would be written at once rather than wait in the buffer. */
+  /**
+   * True when a volatile packet may be sent now rather than dropped: the session is open and alive and
+   * its transport is writable, i.e. has no write in flight (no polling POST; a WebSocket whose queue is
+   * below its high-water mark). This is the rule of the JavaScript client, whose {@code volatile} flag
+   * checks only {@code transport.writable}.
+   *
+   * <p>An upgrade in progress does not make the transport busy: while polling is paused for the switch,
+   * with no POST in flight, a packet waits in the write buffer and is flushed right after the switch,
+   * over the WebSocket (or over polling again if the upgrade is abandoned), like every packet sent then.
+   * Only a POST still in flight when the pause began makes polling busy, as it does at any other time.
+   */
   public boolean isWritableNow() {
     Transport current = transport;
-    return isAlive() && !upgrading && writeBuffer.isEmpty() && current != null && current.isWritable();
+    return isAlive() && current != null && current.isWritableUnlessPaused();
   }
 
   /** Packets accepted by {@link #send} but not yet handed to the transport. */

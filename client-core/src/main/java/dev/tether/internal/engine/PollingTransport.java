@@ -81,7 +81,12 @@ final class PollingTransport implements Transport {
   }
 
   @Override public boolean isWritable() {
-    return sid != null && postCall == null && !closed && !paused;
+    return isWritableUnlessPaused() && !paused;
+  }
+
+  /** No POST in flight (at most one may be). */
+  @Override public boolean isWritableUnlessPaused() {
+    return sid != null && postCall == null && !closed;
   }
 
   @Override public long size(EnginePacket packet, boolean first) {

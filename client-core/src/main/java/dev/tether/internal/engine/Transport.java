@@ -23,6 +23,12 @@ interface Transport {
   /** True when {@link #send} may be called now. */
   boolean isWritable();
 
+  /**
+   * True when nothing but a {@link #pause} keeps {@link #send} from being called now: the transport
+   * carries the session and has no write in flight (Engine.IO's {@code transport.writable}).
+   */
+  boolean isWritableUnlessPaused();
+
   /** The bytes {@code packet} adds to a batch on this transport. */
   long size(EnginePacket packet, boolean first);
 

@@ -109,6 +109,11 @@ final class WebSocketTransport implements Transport {
     return opened && !closed && ws != null && !drainPending && ws.queueSize() < HIGH_WATER;
   }
 
+  /** {@link #pause} holds nothing back on a WebSocket. */
+  @Override public boolean isWritableUnlessPaused() {
+    return isWritable();
+  }
+
   @Override public long batchBudget(long maxPayload) {
     WebSocket ws = webSocket;
     return ws == null ? 0 : Math.max(0, HIGH_WATER - ws.queueSize());

@@ -116,9 +116,11 @@ public interface Socket {
   Socket emit(String event, Object... args);
 
   /**
-   * Sends an event only if it can be written right now: dropped silently when the socket is not
-   * connected or the transport is busy (a polling POST in flight, an upgrade, a WebSocket backlog).
-   * Never buffered. For high-rate data where only the latest value matters (cursor positions).
+   * Sends an event only if the transport can take it now: dropped silently when the socket is not
+   * connected or the transport has a write in flight (a polling POST, a WebSocket backlog), as in the
+   * JavaScript client. During a polling → WebSocket upgrade it is kept and sent right after the
+   * switch. Never buffered while disconnected. For high-rate data where only the latest value matters
+   * (cursor positions).
    */
   Socket volatileEmit(String event, Object... args);
 
@@ -154,9 +156,11 @@ public interface Socket {
   void awaitConnected(long timeout, TimeUnit unit) throws InterruptedException;
 
   /**
-   * Blocks until an {@code event} arrives, also one received since the socket last connected and
-   * before this call (a welcome sent in the server's connection handler is not missed). Each event is
-   * returned once. Same thread rules as {@link #awaitConnected}.
+   * Blocks until an {@code event} arrives, also one received before this call while the socket was
+   * connected (a welcome sent in the server's connection handler is not missed), as far as the event
+   * history holds it: by default the newest 128 events within 4 MiB, released on disconnect (see
+   * {@link SocketOptions.Builder#eventHistory}). Each event is returned once. Same thread rules as
+   * {@link #awaitConnected}.
    *
    * @throws TetherException when no such event arrives within the timeout
    */

@@ -307,7 +307,7 @@ public final class RealManager implements Manager {
     return current != null && current.isOpen();
   }
 
-  /** True when a packet sent now would be written at once (for volatile emits). */
+  /** True when the transport has no write in flight, so a volatile emit may go (see {@link Connection#isWritableNow}). */
   boolean isWritableNow() {
     Connection current = connection;
     return current != null && current.isWritableNow();

@@ -14,7 +14,6 @@ import dev.tether.Listener;
 import dev.tether.Manager;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
-import dev.tether.Subscription;
 import dev.tether.TransportException;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
@@ -22,7 +21,6 @@ import dev.tether.internal.wire.Connection;
 import dev.tether.internal.wire.IncomingEvent;
 import dev.tether.internal.wire.Payload;
 import dev.tether.internal.wire.ServerProtocol;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +31,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * One namespace: its lifecycle (join, recovery, leave) and its emits. Its state is owned by the
  * Manager's event loop; the public methods post to that loop. The parts each own their state: the
- * {@link SendBuffer}, the {@link AckTracker}, the {@link EventHistory}, the {@link Delivery} of
- * listeners, the {@link ConnectWaiters}. How the server frames any of it is the {@link ServerProtocol}'s
- * business, below the {@link Connection}.
+ * {@link SendBuffer}, the {@link AckTracker}, the {@link EventHistory}, the {@link ConnectWaiters},
+ * the listeners ({@link SocketListeners}) and their {@link Delivery}. How the server frames any of it
+ * is the {@link ServerProtocol}'s business, below the {@link Connection}.
  */
-public final class RealSocket implements Socket {
+public final class RealSocket extends SocketListeners {
   private static final Logger logger = Logger.getLogger(RealSocket.class.getName());
 
   /** Where the socket is in joining its namespace. */
@@ -66,7 +64,6 @@ public final class RealSocket implements Socket {
   private final ClientContext context;
   private final ServerProtocol protocol;
   private final SerialExecutor loop;
-  private final ListenerRegistry listeners = new ListenerRegistry();
   private final Delivery delivery;
   private final SendBuffer sendBuffer;
   private final AckTracker acks;
@@ -132,10 +129,6 @@ public final class RealSocket implements Socket {
 
   @Override public ConnectionState state() {
     return status.state;
-  }
-
-  @Override public Subscription onStateChange(Listener<ConnectionState> listener) {
-    return ListenerRegistry.add(listeners.state, listener, false);
   }
 
   @Override public boolean recovered() {
@@ -526,68 +519,6 @@ public final class RealSocket implements Socket {
   /** Runs one ack callback on this socket's callback executor, in turn with its listeners. */
   <T> void deliver(final Listener<T> listener, final T value, final String what) {
     delivery.deliver(listener, value, what);
-  }
-
-  // ---- listeners ---------------------------------------------------------------------------------
-
-  @Override public Subscription on(String event, Listener<Event> listener) {
-    checkEvent(event);
-    return listeners.on(event, listener, false);
-  }
-
-  @Override public <T> Subscription on(String event, Class<T> type, Listener<@Nullable T> listener) {
-    return on(event, (Type) type, listener);
-  }
-
-  @Override public <T> Subscription on(String event, Type type, Listener<@Nullable T> listener) {
-    checkEvent(event);
-    return listeners.on(event, bound(type, listener), false);
-  }
-
-  @Override public Subscription once(String event, Listener<Event> listener) {
-    checkEvent(event);
-    return listeners.on(event, listener, true);
-  }
-
-  @Override public <T> Subscription once(String event, Class<T> type, Listener<@Nullable T> listener) {
-    checkEvent(event);
-    return listeners.on(event, bound(type, listener), true);
-  }
-
-  private static <T> Listener<Event> bound(final Type type, final Listener<@Nullable T> listener) {
-    if (type == null) throw new NullPointerException("type == null");
-    if (listener == null) throw new NullPointerException("listener == null");
-    return event -> listener.on(event.<T>arg(0, type));
-  }
-
-  private static void checkEvent(String event) {
-    if (event == null) throw new NullPointerException("event == null");
-  }
-
-  @Override public void off(String event) {
-    checkEvent(event);
-    listeners.off(event);
-  }
-
-  @Override public Subscription onAny(Listener<Event> listener) {
-    return ListenerRegistry.add(listeners.any, listener, false);
-  }
-
-  @Override public Subscription onAnyOutgoing(Listener<Event> listener) {
-    return ListenerRegistry.add(listeners.anyOutgoing, listener, false);
-  }
-
-  @Override public Subscription onConnect(final Runnable listener) {
-    if (listener == null) throw new NullPointerException("listener == null");
-    return ListenerRegistry.add(listeners.connect, ignored -> listener.run(), false);
-  }
-
-  @Override public Subscription onDisconnect(Listener<DisconnectReason> listener) {
-    return ListenerRegistry.add(listeners.disconnect, listener, false);
-  }
-
-  @Override public Subscription onConnectError(Listener<ConnectError> listener) {
-    return ListenerRegistry.add(listeners.connectError, listener, false);
   }
 
   // ---- blocking helpers --------------------------------------------------------------------------

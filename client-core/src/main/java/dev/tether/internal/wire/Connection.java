@@ -24,8 +24,8 @@ public interface Connection {
   @Nullable String transportName();
 
   /**
-   * True when a packet handed over now would be written at once rather than wait behind a write in
-   * flight: what a volatile emit asks.
+   * True when the transport has no write in flight: what a volatile emit asks. (A packet handed over
+   * during a transport switch waits for the switch, and still counts as writable.)
    */
   boolean isWritableNow();
 

@@ -13,11 +13,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Architecture rule: RxJava is optional, so only {@code dev.tether.rx} may refer to it. Checked on
- * the compiled classes: a class file names every class it refers to in its constant pool, so an
- * {@code io/reactivex/} string there is a reference. Android is checked the same way.
+ * Architecture rules, checked on the compiled classes (a class file names every class it refers to
+ * in its constant pool, so an {@code io/reactivex/} string there is a reference): RxJava is optional,
+ * so only {@code dev.tether.rx} may refer to it; the core never refers to Android; and the code above
+ * the protocol seam never refers to a particular kind of server.
  */
-class RxIsolationTest {
+class ArchitectureTest {
   private static final Path CLASSES = Paths.get("target/classes");
 
   @Test void onlyTheRxPackageRefersToRxJava() throws IOException {
@@ -27,6 +28,15 @@ class RxIsolationTest {
 
   @Test void nothingInCoreRefersToAndroid() throws IOException {
     assertThat(classesReferring("android/", null)).isEmpty();
+  }
+
+  @Test void nothingAboveTheSeamRefersToAKindOfServer() throws IOException {
+    // internal.client speaks only to internal.wire; Socket.IO and Engine.IO live below it.
+    for (String below : new String[] {"dev/tether/internal/sio/", "dev/tether/internal/engine/"}) {
+      assertThat(classesReferring(below, null)).filteredOn(p -> p.startsWith("dev/tether/internal/client/")).isEmpty();
+    }
+    assertThat(classesReferring("dev/tether/internal/wire/Connection", null))
+        .anyMatch(p -> p.startsWith("dev/tether/internal/client/"));
   }
 
   @Test void theScanSeesReferencesWhenTheyExist() throws IOException {

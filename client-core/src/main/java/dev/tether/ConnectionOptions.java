@@ -1,5 +1,6 @@
 package dev.tether;
 
+import dev.tether.internal.util.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -197,19 +198,18 @@ public final class ConnectionOptions {
 
     /** The server's endpoint path (a trailing {@code /} is added). Default {@code /socket.io/}. */
     public Builder path(String path) {
-      checkNotNull(path, "path");
-      if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/': " + path);
-      this.path = path.endsWith("/") ? path : path + "/";
+      this.path = Checks.endpointPath(path);
       return this;
     }
 
-    /** Adds a query parameter; {@code EIO}, {@code transport}, {@code sid} and {@code t} are reserved. */
+    /**
+     * Adds a query parameter. Names the server's protocol uses itself (for Socket.IO servers, Engine.IO's
+     * {@code EIO}, {@code transport}, {@code sid} and {@code t}) are refused with an
+     * {@link IllegalArgumentException} when a socket is made with these options.
+     */
     public Builder query(String name, String value) {
       checkNotNull(name, "name");
       checkNotNull(value, "value");
-      if (name.equals("EIO") || name.equals("transport") || name.equals("sid") || name.equals("t")) {
-        throw new IllegalArgumentException("query parameter '" + name + "' is reserved by Engine.IO");
-      }
       query.put(name, value);
       return this;
     }
@@ -257,7 +257,7 @@ public final class ConnectionOptions {
     }
 
     public Builder timeout(long timeout, TimeUnit unit) {
-      timeoutMillis = positiveMillis("timeout", timeout, unit);
+      timeoutMillis = Checks.positiveMillis("timeout", timeout, unit);
       return this;
     }
 
@@ -276,8 +276,8 @@ public final class ConnectionOptions {
 
     /** First delay (default 1 s) and longest delay (default 5 s) between attempts. */
     public Builder reconnectionDelay(long delay, long maxDelay, TimeUnit unit) {
-      long first = positiveMillis("reconnectionDelay", delay, unit);
-      long max = positiveMillis("reconnectionDelayMax", maxDelay, unit);
+      long first = Checks.positiveMillis("reconnectionDelay", delay, unit);
+      long max = Checks.positiveMillis("reconnectionDelayMax", maxDelay, unit);
       if (max < first) throw new IllegalArgumentException("the longest reconnection delay is shorter than the first");
       reconnectionDelayMillis = first;
       reconnectionDelayMaxMillis = max;
@@ -296,13 +296,6 @@ public final class ConnectionOptions {
     public ConnectionOptions build() {
       return new ConnectionOptions(this);
     }
-  }
-
-  static long positiveMillis(String name, long value, TimeUnit unit) {
-    checkNotNull(unit, "unit");
-    long millis = unit.toMillis(value);
-    if (value <= 0 || millis <= 0) throw new IllegalArgumentException(name + " must be at least 1 ms: " + value + " " + unit);
-    return millis;
   }
 
   static void checkNotNull(@Nullable Object value, String name) {

@@ -1,5 +1,6 @@
 package dev.tether;
 
+import dev.tether.internal.util.Checks;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -305,12 +306,12 @@ public final class SocketOptions {
     }
 
     public Builder ackTimeout(long timeout, TimeUnit unit) {
-      ackTimeoutMillis = ConnectionOptions.positiveMillis("ackTimeout", timeout, unit);
+      ackTimeoutMillis = Checks.positiveMillis("ackTimeout", timeout, unit);
       return this;
     }
 
     public Builder connectTimeout(long timeout, TimeUnit unit) {
-      connectTimeoutMillis = ConnectionOptions.positiveMillis("connectTimeout", timeout, unit);
+      connectTimeoutMillis = Checks.positiveMillis("connectTimeout", timeout, unit);
       return this;
     }
 

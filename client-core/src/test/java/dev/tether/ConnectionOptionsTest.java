@@ -75,4 +75,24 @@ class ConnectionOptionsTest {
     assertThat(again.manager()).isNotSameAs(first.manager());
     assertThat(first.manager().socket("/a")).isSameAs(first);
   }
+
+  @Test void queryNamesEngineIoUsesItselfAreRefusedWhenTheSocketIsMade() {
+    assertThatThrownBy(() -> tether.socket("http://localhost:1/?EIO=3"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'EIO' is reserved");
+    assertThatThrownBy(() -> tether.socket("http://localhost:1/", SocketOptions.builder().query("t", "1").build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'t' is reserved");
+    // Nothing was registered by the failed calls: a valid socket for the same server still works.
+    assertThat(tether.socket("http://localhost:1/", SocketOptions.builder().query("token", "1").build())
+        .manager().options().query()).containsEntry("token", "1");
+  }
+
+  @Test void invalidSocketOptionsAreRefusedByTheBuilder() {
+    assertThatThrownBy(() -> SocketOptions.builder().eventHistory(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SocketOptions.builder().eventHistory(0, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SocketOptions.builder().connection(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("connection == null");
+    assertThatThrownBy(() -> ConnectionOptions.builder().path("no-slash")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConnectionOptions.builder().timeout(0, TimeUnit.SECONDS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be at least 1 ms");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.tether.internal.engine;
 
+import dev.tether.internal.util.Checks;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -115,8 +116,7 @@ public final class EngineOptions {
 
     /** The Engine.IO path, default {@code /socket.io/}. A trailing slash is added when missing. */
     public Builder path(String path) {
-      if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/': " + path);
-      this.path = path.endsWith("/") ? path : path + "/";
+      this.path = Checks.endpointPath(path);
       return this;
     }
 
@@ -131,12 +131,12 @@ public final class EngineOptions {
     }
 
     public Builder handshakeTimeout(long timeout, TimeUnit unit) {
-      this.handshakeTimeoutMillis = positiveMillis("handshakeTimeout", timeout, unit);
+      this.handshakeTimeoutMillis = Checks.positiveMillis("handshakeTimeout", timeout, unit);
       return this;
     }
 
     public Builder closeTimeout(long timeout, TimeUnit unit) {
-      this.closeTimeoutMillis = positiveMillis("closeTimeout", timeout, unit);
+      this.closeTimeoutMillis = Checks.positiveMillis("closeTimeout", timeout, unit);
       return this;
     }
 
@@ -159,7 +159,7 @@ public final class EngineOptions {
     }
 
     public Builder upgradeTimeout(long timeout, TimeUnit unit) {
-      this.upgradeTimeoutMillis = positiveMillis("upgradeTimeout", timeout, unit);
+      this.upgradeTimeoutMillis = Checks.positiveMillis("upgradeTimeout", timeout, unit);
       return this;
     }
 
@@ -171,12 +171,6 @@ public final class EngineOptions {
       }
       endpoint = url.newBuilder().encodedPath(path).fragment(null).build();
       return new EngineOptions(this);
-    }
-
-    private static long positiveMillis(String name, long value, TimeUnit unit) {
-      long millis = unit.toMillis(value);
-      if (value <= 0 || millis <= 0) throw new IllegalArgumentException(name + " must be at least 1 ms");
-      return millis;
     }
   }
 }

@@ -48,8 +48,9 @@ public interface AckCall {
    * once with {@link IllegalStateException} instead of deadlocking.
    *
    * @return the ack's arguments
-   * @throws TetherException (one of the failures listed above) or {@link TransportException} wrapped
-   *     in a {@link TetherException}
+   * @throws TetherException the failure itself: {@link AckTimeoutException},
+   *     {@link AckCancelledException}, {@link SocketDisconnectedException}, {@link TransportException},
+   *     {@link SendBufferOverflowException}
    */
   Args await(long timeout, TimeUnit unit) throws InterruptedException;
 }

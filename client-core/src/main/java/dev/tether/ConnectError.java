@@ -1,6 +1,7 @@
 package dev.tether;
 
 import com.google.gson.JsonElement;
+import java.lang.reflect.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,14 +29,27 @@ public final class ConnectError {
     return message;
   }
 
-  /** The server's {@code data} as JSON (a copy), or null when it sent none. */
-  public @Nullable JsonElement data() {
-    return data == null ? null : data.deepCopy();
+  /**
+   * The server's {@code data} as plain Java, as {@link Args#arg(int)} gives it ({@code String},
+   * {@code Long}, {@code Double}, {@code Boolean}, {@code List}, {@code Map}); null when it sent none.
+   */
+  public @Nullable Object data() {
+    return dataArgs.size() == 0 ? null : dataArgs.arg(0);
   }
 
   /** The server's {@code data} bound to {@code type} through Gson; null when it sent none. */
   public <T> @Nullable T data(Class<T> type) {
-    return dataArgs.arg(0, type);
+    return dataArgs.size() == 0 ? null : dataArgs.arg(0, type);
+  }
+
+  /** As {@link #data(Class)} for generic types (e.g. {@code new TypeToken<Map<String, List<String>>>(){}.getType()}). */
+  public <T> @Nullable T data(Type type) {
+    return dataArgs.size() == 0 ? null : dataArgs.<T>arg(0, type);
+  }
+
+  /** The server's {@code data} as Gson JSON (a copy), or null when it sent none. */
+  public @Nullable JsonElement dataJson() {
+    return data == null ? null : data.deepCopy();
   }
 
   /**

@@ -32,7 +32,7 @@ public final class ConnectionOptions {
 
   private final String path;
   private final Map<String, String> query;
-  private final Map<String, String> extraHeaders;
+  private final Map<String, List<String>> extraHeaders;
   private final List<Transport> transports;
   private final boolean upgrade;
   private final boolean rememberUpgrade;
@@ -46,7 +46,11 @@ public final class ConnectionOptions {
   private ConnectionOptions(Builder builder) {
     path = builder.path;
     query = Collections.unmodifiableMap(new LinkedHashMap<>(builder.query));
-    extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(builder.extraHeaders));
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> entry : builder.extraHeaders.entrySet()) {
+      headers.put(entry.getKey(), Collections.unmodifiableList(new ArrayList<>(entry.getValue())));
+    }
+    extraHeaders = Collections.unmodifiableMap(headers);
     transports = Collections.unmodifiableList(new ArrayList<>(builder.transports));
     upgrade = builder.upgrade;
     rememberUpgrade = builder.rememberUpgrade;
@@ -76,8 +80,11 @@ public final class ConnectionOptions {
     return query;
   }
 
-  /** Extra HTTP headers sent on every polling request and on the WebSocket handshake. */
-  public Map<String, String> extraHeaders() {
+  /**
+   * Extra HTTP headers sent on every polling request and on the WebSocket handshake: each name with its
+   * values, in order (a header may repeat, as HTTP allows).
+   */
+  public Map<String, List<String>> extraHeaders() {
     return extraHeaders;
   }
 
@@ -167,7 +174,7 @@ public final class ConnectionOptions {
   public static final class Builder {
     private String path = "/socket.io/";
     private final Map<String, String> query = new LinkedHashMap<>();
-    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+    private final Map<String, List<String>> extraHeaders = new LinkedHashMap<>();
     private List<Transport> transports = Arrays.asList(Transport.POLLING, Transport.WEBSOCKET);
     private boolean upgrade = true;
     private boolean rememberUpgrade;
@@ -184,7 +191,9 @@ public final class ConnectionOptions {
     Builder(ConnectionOptions options) {
       path = options.path;
       query.putAll(options.query);
-      extraHeaders.putAll(options.extraHeaders);
+      for (Map.Entry<String, List<String>> entry : options.extraHeaders.entrySet()) {
+        extraHeaders.put(entry.getKey(), new ArrayList<>(entry.getValue()));
+      }
       transports = options.transports;
       upgrade = options.upgrade;
       rememberUpgrade = options.rememberUpgrade;
@@ -220,13 +229,29 @@ public final class ConnectionOptions {
       return this;
     }
 
+    /** Sets header {@code name} to this one value, replacing values set before. */
     public Builder extraHeader(String name, String value) {
       checkNotNull(name, "name");
       checkNotNull(value, "value");
-      extraHeaders.put(name, value);
+      extraHeaders.remove(name);
+      return addExtraHeader(name, value);
+    }
+
+    /** Adds one more value of header {@code name}, after those set before: the header repeats. */
+    public Builder addExtraHeader(String name, String value) {
+      checkNotNull(name, "name");
+      checkNotNull(value, "value");
+      okhttp3.Headers.of(name, value); // OkHttp's rules for names and values, checked now rather than at connect
+      List<String> values = extraHeaders.get(name);
+      if (values == null) {
+        values = new ArrayList<>();
+        extraHeaders.put(name, values);
+      }
+      values.add(value);
       return this;
     }
 
+    /** Sets each header of {@code headers} to its one value, as {@link #extraHeader} does. */
     public Builder extraHeaders(Map<String, String> headers) {
       checkNotNull(headers, "headers");
       for (Map.Entry<String, String> entry : headers.entrySet()) extraHeader(entry.getKey(), entry.getValue());

@@ -1,5 +1,6 @@
 package dev.tether;
 
+import java.io.Closeable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; listeners run on the {@code Tether}'s callback executor.
  */
-public interface Manager {
+public interface Manager extends Closeable {
   /** The server, e.g. {@code http://localhost:3000}, without path or query. */
   String uri();
 
@@ -31,14 +32,14 @@ public interface Manager {
    */
   Socket socket(String namespace, SocketOptions options);
 
-  /** {@code "polling"} or {@code "websocket"} while connected, else null. */
-  @Nullable String transport();
+  /** The transport carrying the connection while it is open, else null. */
+  @Nullable Transport transport();
 
   /** True while the connection is open. */
   boolean isOpen();
 
-  /** Called after the connection upgraded to another transport (e.g. {@code "websocket"}). */
-  Subscription onUpgrade(Listener<String> listener);
+  /** Called after the connection upgraded to another transport (from polling to {@link Transport#WEBSOCKET}). */
+  Subscription onUpgrade(Listener<Transport> listener);
 
   /** Called when an upgrade attempt failed; the connection carries on over polling. */
   Subscription onUpgradeError(Listener<TransportException> listener);
@@ -97,6 +98,6 @@ public interface Manager {
    */
   void resume();
 
-  /** Disconnects every socket of this connection and closes it. Idempotent. */
-  void close();
+  /** Disconnects every socket of this connection and closes it, for try-with-resources. Idempotent; throws nothing. */
+  @Override void close();
 }

@@ -1,5 +1,6 @@
 package dev.tether;
 
+import java.io.Closeable;
 import java.lang.reflect.Type;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * the calling thread, so changing an object after {@code emit} returns does not change what is sent.
  * Emits made while the socket is not connected are buffered and sent, in order, once it connects.
  */
-public interface Socket {
+public interface Socket extends Closeable {
   /** The namespace, e.g. {@code "/"} or {@code "/chat"}. */
   String namespace();
 
@@ -70,8 +71,8 @@ public interface Socket {
   /** Leaves the namespace; closes the connection when no other socket uses it. Idempotent. */
   Socket disconnect();
 
-  /** Same as {@link #disconnect()}. */
-  void close();
+  /** Same as {@link #disconnect()}, for try-with-resources. Throws nothing. */
+  @Override void close();
 
   // ---- listening ---------------------------------------------------------------------------
 
@@ -89,8 +90,18 @@ public interface Socket {
 
   <T> Subscription once(String event, Class<T> type, Listener<@Nullable T> listener);
 
+  /** As {@link #once(String, Class, Listener)} for generic types. */
+  <T> Subscription once(String event, Type type, Listener<@Nullable T> listener);
+
   /** Removes every listener of {@code event}. */
   void off(String event);
+
+  /**
+   * Removes every registration of {@code listener} for {@code event} made with {@code on} or
+   * {@code once}, typed or not; other listeners stay. Closing the {@link Subscription} that
+   * {@code on} returned does the same for one registration.
+   */
+  void off(String event, Listener<?> listener);
 
   /** Every incoming event, whatever its name (after the listeners of that name). */
   Subscription onAny(Listener<Event> listener);
@@ -100,9 +111,24 @@ public interface Socket {
 
   Subscription onConnect(Runnable listener);
 
+  /**
+   * Runs after every (re)connection, before the emits buffered while disconnected are sent: emits made
+   * inside this listener go out first (rejoin a room, re-subscribe), then the buffered ones, in order,
+   * then everything emitted since. Emits from other threads meanwhile wait behind the buffered ones.
+   * {@link #onConnect} listeners, by contrast, run after the buffer was flushed, as in the JavaScript
+   * client. Keep it short: the buffered emits wait for it.
+   */
+  Subscription onConnectBeforeFlush(Runnable listener);
+
   Subscription onDisconnect(Listener<DisconnectReason> listener);
 
   Subscription onConnectError(Listener<ConnectError> listener);
+
+  /**
+   * An emit without an {@link AckCall} (a plain {@code emit}, or an ack reply) that was not sent:
+   * which one, and why. Without such a listener the failure is logged at WARNING.
+   */
+  Subscription onEmitError(Listener<EmitError> listener);
 
   // ---- emitting ----------------------------------------------------------------------------
 

@@ -103,7 +103,7 @@ public final class SocketOptions {
     return overflowPolicy;
   }
 
-  /** Re-sends of every {@code emitWithAck} whose attempt timed out (needs an ack timeout). Default 0. */
+  /** Retries of every {@code emitWithAck} (see {@link AckCall#retries(int)}). Default 0. */
   public int retries() {
     return retries;
   }
@@ -237,6 +237,12 @@ public final class SocketOptions {
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#addExtraHeader}. */
+    public Builder addExtraHeader(String name, String value) {
+      connection.addExtraHeader(name, value);
+      return this;
+    }
+
     /** Shortcut for {@link ConnectionOptions.Builder#extraHeaders}. */
     public Builder extraHeaders(Map<String, String> headers) {
       connection.extraHeaders(headers);
@@ -291,16 +297,21 @@ public final class SocketOptions {
       return this;
     }
 
-    /** A fixed auth payload: a {@code Map}, POJO or {@code JsonObject} that serializes to a JSON object. */
+    /**
+     * A fixed auth payload: a {@code Map}, POJO or {@code JsonObject} that serializes to a JSON object;
+     * replaces any earlier auth. {@code auth(null)} clears it (no auth, the default).
+     */
     public Builder auth(@Nullable Object auth) {
       if (auth instanceof AuthProvider) return auth((AuthProvider) auth);
       this.auth = auth == null ? null : new FixedAuth(auth);
       return this;
     }
 
-    /** An auth payload evaluated before every (re)connect, on a background thread. */
-    public Builder auth(AuthProvider provider) {
-      checkNotNull(provider, "provider");
+    /**
+     * An auth payload evaluated before every (re)connect, on a background thread; replaces any earlier
+     * auth. {@code auth(null)} clears it, whichever overload the compiler picks.
+     */
+    public Builder auth(@Nullable AuthProvider provider) {
       this.auth = provider;
       return this;
     }
@@ -330,10 +341,9 @@ public final class SocketOptions {
     }
 
     /**
-     * At-least-once delivery for {@code emitWithAck}: an attempt that is not acknowledged within the
-     * ack timeout is sent again (with a fresh ack id), up to {@code retries} more times; then the ack
-     * fails with {@link AckTimeoutException}. The server may see duplicates. Per emit: emits do not
-     * wait for each other. Requires {@link #ackTimeout}.
+     * Retries of every {@code emitWithAck} of this socket (default 0), with the rule of
+     * {@link AckCall#retries(int)}: after an attempt times out, or after a disconnect that follows its
+     * send. Without an {@link #ackTimeout} only disconnects trigger a retry.
      */
     public Builder retries(int retries) {
       if (retries < 0) throw new IllegalArgumentException("retries < 0: " + retries);
@@ -357,14 +367,7 @@ public final class SocketOptions {
       return this;
     }
 
-    /**
-     * @throws IllegalStateException if {@code retries} is set without an {@code ackTimeout}: nothing
-     *     would ever trigger a retry
-     */
     public SocketOptions build() {
-      if (retries > 0 && ackTimeoutMillis == 0) {
-        throw new IllegalStateException("retries(" + retries + ") needs an ackTimeout: each attempt is retried when it times out");
-      }
       return new SocketOptions(this);
     }
   }

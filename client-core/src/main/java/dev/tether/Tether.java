@@ -60,7 +60,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Tether implements Closeable {
   private static final Logger logger = Logger.getLogger(Tether.class.getName());
-  /** How long {@link #close()} lets connections say goodbye before it stops the threads. */
+  /**
+   * The longest {@link #close()} lets connections say goodbye before it stops the threads anyway;
+   * normally they stop as soon as the last connection has closed.
+   */
   private static final long CLOSE_GRACE_MILLIS = 2_000;
 
   private final TetherRuntime runtime;
@@ -69,6 +72,7 @@ public final class Tether implements Closeable {
   private final Map<String, RealManager> shared = new HashMap<>(); // guarded by lock
   private final Set<RealManager> all = new LinkedHashSet<>(); // guarded by lock
   private boolean closed; // guarded by lock
+  private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Tether(Builder builder) {
     runtime = TetherRuntime.create(new TetherRuntime.Config().okHttpClient(builder.okHttpClient)
@@ -149,11 +153,21 @@ public final class Tether implements Closeable {
     return manager;
   }
 
+  /** A Manager closed; after {@link #close()}, the last one to close stops the threads. */
   private void forget(RealManager manager) {
+    boolean last;
     synchronized (lock) {
       all.remove(manager);
       shared.values().remove(manager);
+      last = closed && all.isEmpty();
     }
+    if (last) stopThreads();
+  }
+
+  private void stopThreads() {
+    if (!stopped.compareAndSet(false, true)) return;
+    context.shutdown();
+    runtime.close();
   }
 
   private static HttpUrl parse(String url) {
@@ -178,8 +192,8 @@ public final class Tether implements Closeable {
   /**
    * Disconnects every socket, closes every connection (telling the server), then stops every thread
    * this instance created; a user-supplied {@code OkHttpClient} or callback executor is left alone.
-   * Does not block: the goodbyes take at most a couple of seconds in the background, and since all
-   * threads are daemons the JVM can exit at once. Idempotent.
+   * Does not block: the threads stop as soon as the last connection has said goodbye (at most 2 s
+   * later if one hangs), and since all threads are daemons the JVM can exit at once. Idempotent.
    */
   @Override public void close() {
     List<RealManager> managers;
@@ -189,11 +203,12 @@ public final class Tether implements Closeable {
       managers = new ArrayList<>(all);
       shared.clear();
     }
+    if (managers.isEmpty()) {
+      stopThreads();
+      return;
+    }
     for (RealManager manager : managers) manager.close();
-    runtime.scheduler().schedule(() -> {
-      context.shutdown();
-      runtime.close();
-    }, managers.isEmpty() ? 0 : CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    runtime.scheduler().schedule(this::stopThreads, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS); // a goodbye that hangs
   }
 
   private static void logListenerError(Manager manager, @Nullable Socket socket, String event, Throwable error) {

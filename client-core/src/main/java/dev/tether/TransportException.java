@@ -1,6 +1,5 @@
 package dev.tether;
 
-import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  */
-public final class TransportException extends IOException {
+public final class TransportException extends TetherException {
   private static final long serialVersionUID = 1L;
 
   /** What kind of failure this is. */

@@ -95,4 +95,11 @@ class ConnectionOptionsTest {
     assertThatThrownBy(() -> ConnectionOptions.builder().timeout(0, TimeUnit.SECONDS))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be at least 1 ms");
   }
+
+  @Test void aHeaderNameOrValueOkHttpWouldRefuseIsRefusedByTheBuilder() {
+    assertThatThrownBy(() -> ConnectionOptions.builder().extraHeader("Bad Name", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConnectionOptions.builder().addExtraHeader("X-A", "line\nbreak"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -257,27 +257,32 @@ class DeliveryIntegrationTest {
     assertThat(echoes).extracting(e -> ((String) e).substring(0, 1)).containsExactly("3", "B");
   }
 
-  @Test void anEmitWithoutAckThatOverflowsGoesToTheListenerErrorHandler() throws Exception {
+  @Test void anEmitWithoutAckThatOverflowsReachesItsSocketsEmitErrorListeners() throws Exception {
     Socket newest = socket(SocketOptions.builder().sendBuffer(1, 1 << 20, OverflowPolicy.FAIL_NEWEST).build());
     Socket oldest = tether.socket(server.url() + "/chat",
         SocketOptions.builder().sendBuffer(1, 1 << 20, OverflowPolicy.DROP_OLDEST).build());
     List<Object> newestEchoes = recordEchoes(newest);
     List<Object> oldestEchoes = recordEchoes(oldest);
+    List<EmitError> newestErrors = new CopyOnWriteArrayList<>();
+    List<EmitError> oldestErrors = new CopyOnWriteArrayList<>();
+    newest.onEmitError(newestErrors::add);
+    oldest.onEmitError(oldestErrors::add);
 
     newest.emit("echo", "kept");
     newest.emit("echo", "overflowing");
     oldest.emit("echo", "dropped");
     oldest.emit("echo", "fresh");
 
-    eventually().untilAsserted(() -> assertThat(errors.snapshot()).hasSize(2));
-    IntegrationSupport.RecordingErrorHandler.Failure fromNewest =
-        errors.snapshot().stream().filter(f -> f.socket == newest).findFirst().orElseThrow();
-    IntegrationSupport.RecordingErrorHandler.Failure fromOldest =
-        errors.snapshot().stream().filter(f -> f.socket == oldest).findFirst().orElseThrow();
-    assertThat(fromNewest.event).isEqualTo("echo");
-    assertThat(fromNewest.error).isInstanceOf(SendBufferOverflowException.class);
-    assertThat(fromOldest.event).isEqualTo("echo");
-    assertThat(fromOldest.error).isInstanceOf(SendBufferOverflowException.class);
+    eventually().untilAsserted(() -> assertThat(newestErrors).hasSize(1));
+    eventually().untilAsserted(() -> assertThat(oldestErrors).hasSize(1));
+    // Which emit, and why: the event, its arguments and the cause.
+    assertThat(newestErrors.get(0).event()).isEqualTo("echo");
+    assertThat(newestErrors.get(0).args().arg(0)).isEqualTo("overflowing");
+    assertThat(newestErrors.get(0).isAckReply()).isFalse();
+    assertThat(newestErrors.get(0).cause()).isInstanceOf(SendBufferOverflowException.class);
+    assertThat(oldestErrors.get(0).args().arg(0)).isEqualTo("dropped");
+    assertThat(oldestErrors.get(0).cause()).isInstanceOf(SendBufferOverflowException.class);
+    assertThat(errors.snapshot()).as("no listener threw").isEmpty();
 
     connected(newest);
     connected(oldest);
@@ -285,21 +290,26 @@ class DeliveryIntegrationTest {
     barrier(oldest);
     assertThat(newestEchoes).containsExactly("kept");
     assertThat(oldestEchoes).containsExactly("fresh");
-    assertThat(errors.snapshot()).hasSize(2);
+    assertThat(newestErrors).hasSize(1);
+    assertThat(oldestErrors).hasSize(1);
+    assertThat(errors.snapshot()).isEmpty();
   }
 
   @Test void aSendBufferOfZeroPacketsFailsEveryEmitMadeBeforeConnect() throws Exception {
     Socket socket = socket(SocketOptions.builder().sendBuffer(0, 1 << 20, OverflowPolicy.FAIL_NEWEST).build());
     List<Object> echoes = recordEchoes(socket);
+    List<EmitError> emitErrors = new CopyOnWriteArrayList<>();
+    socket.onEmitError(emitErrors::add);
     Outcome ack = new Outcome(socket.emitWithAck("echo", "never"));
     socket.emit("echo", "never either");
 
     eventually().untilAsserted(() -> {
       assertThat(ack.failures).hasSize(1);
-      assertThat(errors.snapshot()).hasSize(1);
+      assertThat(emitErrors).hasSize(1);
     });
     assertThat(ack.failures.get(0)).isInstanceOf(SendBufferOverflowException.class);
-    assertThat(errors.snapshot().get(0).error).isInstanceOf(SendBufferOverflowException.class);
+    assertThat(emitErrors.get(0).cause()).isInstanceOf(SendBufferOverflowException.class);
+    assertThat(errors.snapshot()).isEmpty();
     assertThat(socket.bufferedPackets()).isZero();
 
     connected(socket);
@@ -423,7 +433,7 @@ class DeliveryIntegrationTest {
       Tether upgrading = Tether.builder().okHttpClient(window.client()).listenerErrorHandler(errors).build();
       cleanups.add(upgrading::close);
       Socket socket = upgrading.socket(server.url(), TransportMode.UPGRADE.options());
-      List<String> upgrades = new CopyOnWriteArrayList<>();
+      List<Transport> upgrades = new CopyOnWriteArrayList<>();
       socket.manager().onUpgrade(upgrades::add);
       List<Object> echoes = recordEchoes(socket);
       connected(socket);
@@ -437,9 +447,9 @@ class DeliveryIntegrationTest {
         socket.volatileEmit("echo", "v" + i);
       }
       assertThat(upgrades).as("the upgrade completes only after the emits").isEmpty();
-      assertThat(socket.manager().transport()).isEqualTo("polling");
+      assertThat(socket.manager().transport()).isEqualTo(Transport.POLLING);
       window.releasePoll();
-      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly("websocket"));
+      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly(Transport.WEBSOCKET));
       barrier(socket);
 
       assertThat(echoes).containsExactlyElementsOf(sent);
@@ -453,7 +463,7 @@ class DeliveryIntegrationTest {
       Tether upgrading = Tether.builder().okHttpClient(window.client()).listenerErrorHandler(errors).build();
       cleanups.add(upgrading::close);
       Socket socket = upgrading.socket(server.url(), TransportMode.UPGRADE.options());
-      List<String> upgrades = new CopyOnWriteArrayList<>();
+      List<Transport> upgrades = new CopyOnWriteArrayList<>();
       socket.manager().onUpgrade(upgrades::add);
       List<Object> echoes = recordEchoes(socket);
       connected(socket);
@@ -467,7 +477,7 @@ class DeliveryIntegrationTest {
       socket.volatileEmit("echo", "volatile"); // the POST of "in-flight" is still out: dropped
       window.releasePost();
       window.releasePoll();
-      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly("websocket"));
+      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly(Transport.WEBSOCKET));
       barrier(socket);
 
       assertThat(echoes).containsExactly("in-flight");
@@ -614,13 +624,18 @@ class DeliveryIntegrationTest {
     assertThat(outcome.failures).isEmpty();
   }
 
-  @Test void retriesWithoutAnAckTimeoutAreRejectedAtBuild() {
-    assertThatThrownBy(() -> SocketOptions.builder().retries(2).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ackTimeout");
+  @Test void retriesWithoutAnAckTimeoutRetryAfterADisconnect() throws Exception {
+    // One rule (AckCall.retries): without a timeout, only a disconnect after the send triggers a retry.
+    Socket socket = connected(socket(SocketOptions.builder().retries(2)
+        .reconnectionDelay(20, 50, TimeUnit.MILLISECONDS).build()));
+    String key = "no-timeout-" + UUID.randomUUID();
+    Outcome outcome = new Outcome(socket.emitWithAck("flaky", key, 1)); // the server ignores attempt 1
+    socket.emit("engine-close"); // after attempt 1 was sent: the connection drops, the attempt with it
+
+    eventually().untilAsserted(() -> assertThat(outcome.successes).hasSize(1));
+    assertThat(outcome.successes.get(0).toList()).containsExactly(key, 2L);
+    assertThat(outcome.failures).isEmpty();
     assertThatThrownBy(() -> SocketOptions.builder().retries(-1)).isInstanceOf(IllegalArgumentException.class);
-    SocketOptions ok = SocketOptions.builder().retries(2).ackTimeout(1, TimeUnit.SECONDS).build();
-    assertThat(ok.retries()).isEqualTo(2);
-    assertThat(SocketOptions.builder().retries(0).build().retries()).isZero();
   }
 
   // ---- blocking helpers ------------------------------------------------------------------------

@@ -195,7 +195,11 @@ class NamespaceIntegrationTest {
     assertThat(error.isServerRefusal()).isTrue();
     Map<?, ?> data = error.data(Map.class);
     assertThat(data.get("reason")).isEqualTo("bad token");
-    assertThat(error.data().getAsJsonObject().get("reason").getAsString()).isEqualTo("bad token");
+    assertThat(error.dataJson().getAsJsonObject().get("reason").getAsString()).isEqualTo("bad token");
+    assertThat(error.data()).isEqualTo(java.util.Map.of("reason", "bad token"));
+    assertThat(error.<java.util.Map<String, String>>data(
+        new com.google.gson.reflect.TypeToken<java.util.Map<String, String>>() { }.getType()))
+        .containsEntry("reason", "bad token");
     assertThat(secure.isActive()).isFalse();
     assertThat(root.emitWithAck("ack", "unaffected").await(TIMEOUT_SECONDS, TimeUnit.SECONDS).arg(0))
         .isEqualTo("unaffected");
@@ -263,6 +267,10 @@ class NamespaceIntegrationTest {
         .query(Map.of("z", "é"))
         .extraHeader("X-Tether-Test", "yes")
         .extraHeaders(Map.of("X-Other", "1"))
+        .extraHeader("X-Replaced", "old")
+        .extraHeader("X-Replaced", "new")
+        .addExtraHeader("X-Multi", "a")
+        .addExtraHeader("X-Multi", "b")
         .build()));
 
     JsonObject handshake = handshake(socket);
@@ -275,6 +283,9 @@ class NamespaceIntegrationTest {
     JsonObject headers = handshake.getAsJsonObject("headers");
     assertThat(headers.get("x-tether-test").getAsString()).isEqualTo("yes");
     assertThat(headers.get("x-other").getAsString()).isEqualTo("1");
+    assertThat(headers.get("x-replaced").getAsString()).isEqualTo("new");
+    assertThat(headers.get("x-multi").getAsString()).as("a repeated header, as Node joins it").isEqualTo("a, b");
+    assertThat(socket.manager().options().extraHeaders()).containsEntry("X-Multi", List.of("a", "b"));
     assertThat(handshake.getAsJsonObject("auth").size()).as("no auth means {}").isZero();
   }
 

@@ -53,16 +53,17 @@ class SocketIntegrationTest {
   @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
   void theConnectionRunsOverTheRequestedTransport(TransportMode mode) throws Exception {
     Socket socket = socket(mode);
-    List<String> upgrades = new CopyOnWriteArrayList<>();
+    List<Transport> upgrades = new CopyOnWriteArrayList<>();
     socket.manager().onUpgrade(upgrades::add);
     connected(socket);
 
-    String expected = mode == TransportMode.POLLING ? "polling" : "websocket";
+    Transport expected = mode == TransportMode.POLLING ? Transport.POLLING : Transport.WEBSOCKET;
     eventually().untilAsserted(() -> assertThat(socket.manager().transport()).isEqualTo(expected));
-    assertThat(socket.emitWithAck("transport").await(TIMEOUT_SECONDS, TimeUnit.SECONDS).arg(0)).isEqualTo(expected);
+    assertThat(socket.emitWithAck("transport").await(TIMEOUT_SECONDS, TimeUnit.SECONDS).arg(0))
+        .isEqualTo(expected.name().toLowerCase(java.util.Locale.ROOT));
     assertThat(socket.manager().isOpen()).isTrue();
     if (mode == TransportMode.UPGRADE) {
-      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly("websocket"));
+      eventually().untilAsserted(() -> assertThat(upgrades).containsExactly(Transport.WEBSOCKET));
     } else {
       assertThat(upgrades).isEmpty();
     }

@@ -193,4 +193,23 @@ class SocketVirtualTimeTest {
     assertThat(socket.manager().isOpen()).isFalse();
     assertThat(disconnects).isEmpty();
   }
+
+  @Test void closingStopsEveryThreadOnceTheConnectionsHaveClosedWithoutWaitingForTheGracePeriod() throws Exception {
+    java.util.Set<Thread> before = IntegrationSupport.tetherThreads();
+    Socket polling = connected(tether.socket(server.url(),
+        SocketOptions.builder().forceNew(true).transports(Transport.POLLING).build()));
+    Socket websocket = connected(tether.socket(server.url(),
+        SocketOptions.builder().forceNew(true).transports(Transport.WEBSOCKET).build()));
+    assertThat(polling.isConnected() && websocket.isConnected()).isTrue();
+
+    tether.close();
+
+    // The virtual clock never moves here, so the close's fallback timer cannot be what stops them:
+    // the last connection to finish its goodbye does.
+    eventually().untilAsserted(() -> {
+      java.util.Set<Thread> alive = new java.util.HashSet<>(IntegrationSupport.tetherThreads());
+      alive.removeAll(before);
+      assertThat(alive).isEmpty();
+    });
+  }
 }

@@ -6,6 +6,7 @@ import dev.tether.Manager;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Subscription;
+import dev.tether.Transport;
 import dev.tether.TransportException;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,7 @@ final class RecordingManager implements Manager {
     throw new UnsupportedOperationException();
   }
 
-  @Override public @Nullable String transport() {
+  @Override public @Nullable Transport transport() {
     return null;
   }
 
@@ -83,7 +84,7 @@ final class RecordingManager implements Manager {
     return false;
   }
 
-  @Override public Subscription onUpgrade(Listener<String> listener) {
+  @Override public Subscription onUpgrade(Listener<Transport> listener) {
     throw new UnsupportedOperationException();
   }
 

@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * rx.connect().andThen(rx.emitWithAck("join", Room.class, new Join("room-1")))
  *   .subscribe(room -> ..., error -> ...);
  * Disposable messages = rx.on("message", ChatMessage.class)
- *   .observeOn(AndroidSchedulers.mainThread())
+ *   .observeOn(LooperSchedulers.mainThread())
  *   .subscribe(ui::show);
  * }</pre>
  *

@@ -69,7 +69,7 @@ final class FaultSupport {
     final List<Integer> attempts = new CopyOnWriteArrayList<>();
     final List<Integer> reconnects = new CopyOnWriteArrayList<>();
     final List<TransportException> reconnectErrors = new CopyOnWriteArrayList<>();
-    final List<String> upgrades = new CopyOnWriteArrayList<>();
+    final List<Transport> upgrades = new CopyOnWriteArrayList<>();
     final List<Long> upgradeNanos = new CopyOnWriteArrayList<>();
     final AtomicInteger reconnectFailed = new AtomicInteger();
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.AckCall;
 import dev.tether.Socket;
 import dev.tether.Tether;
+import dev.tether.Transport;
 import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
@@ -79,7 +80,7 @@ class LatencyTest {
 
     long upgrade = -1;
     if (mode == TransportMode.UPGRADE) {
-      eventually(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(recorder.upgrades).containsExactly("websocket"));
+      eventually(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(recorder.upgrades).containsExactly(Transport.WEBSOCKET));
       upgrade = TimeUnit.NANOSECONDS.toMillis(recorder.upgradeNanos.get(0) - connectStart);
       List<Outcome> after = sendAcks(socket, "after-upgrade");
       eventually().untilAsserted(() -> assertThat(after).allSatisfy(o -> assertThat(o.successes).hasSize(1)));

@@ -12,6 +12,7 @@ import dev.tether.AckCall;
 import dev.tether.ConnectionState;
 import dev.tether.Socket;
 import dev.tether.Tether;
+import dev.tether.Transport;
 import dev.tether.TransportMode;
 import dev.tether.fault.FaultSupport.Outcome;
 import dev.tether.fault.FaultSupport.Recorder;
@@ -96,7 +97,7 @@ class UpgradeCutTest {
 
     eventually().untilTrue(cut);
     assertThat(upgradesAtCut.get()).as("upgrades reported before the cut").isZero();
-    assertThat(transportAtCut.get()).as("transport at the cut").isIn("polling", "null");
+    assertThat(transportAtCut.get()).as("transport at the cut").isIn("POLLING", "null");
     if (point == CutPoint.PROBE_ANSWERED) {
       assertThat(connectedAtCut.get()).as("joined before 3probe arrived").isTrue();
     }
@@ -116,7 +117,7 @@ class UpgradeCutTest {
     assertThat(outcomes).allSatisfy(o -> assertThat(o.failures).isEmpty());
 
     // The new session upgrades, and works over the WebSocket.
-    eventually().untilAsserted(() -> assertThat(recorder.upgrades).containsExactly("websocket"));
+    eventually().untilAsserted(() -> assertThat(recorder.upgrades).containsExactly(Transport.WEBSOCKET));
     long upgraded = millisBetween(reconnectedAt, recorder.upgradeNanos.get(0));
     assertThat(socket.emitWithAck("transport").await(TIMEOUT_SECONDS, TimeUnit.SECONDS).arg(0)).isEqualTo("websocket");
     for (int i = 0; i < 5; i++) assertThat(serverCount(socket, run + "-" + i)).as("server saw emit %d", i).isEqualTo(1);

@@ -233,6 +233,22 @@ final class FakeSocket implements Socket {
     throw new UnsupportedOperationException("not used by RxSocket");
   }
 
+  @Override public <T> Subscription once(String event, Type type, Listener<@Nullable T> listener) {
+    throw new UnsupportedOperationException("not used by RxSocket");
+  }
+
+  @Override public Subscription onConnectBeforeFlush(Runnable listener) {
+    throw new UnsupportedOperationException("not used by RxSocket");
+  }
+
+  @Override public Subscription onEmitError(Listener<dev.tether.EmitError> listener) {
+    throw new UnsupportedOperationException("not used by RxSocket");
+  }
+
+  @Override public void off(String event, Listener<?> listener) {
+    throw new UnsupportedOperationException("not used by RxSocket");
+  }
+
   @Override public void off(String event) {
     List<FakeSubscription<Event>> named = eventListeners.get(event);
     if (named != null) {

@@ -1,5 +1,5 @@
 /**
- * RxJava 3 on Android without RxAndroid: {@link dev.tether.android.rx.AndroidSchedulers#mainThread()}
+ * RxJava 3 on Android without RxAndroid: {@link dev.tether.android.rx.LooperSchedulers#mainThread()}
  * to observe Tether's streams ({@code dev.tether.rx.RxSocket}) on the main thread. RxJava is an
  * optional dependency: add {@code io.reactivex.rxjava3:rxjava} to use this package.
  */

@@ -46,35 +46,19 @@ final class Delivery implements ListenerRegistry.Invoker {
     executor.execute(() -> invoke(listener, value, what));
   }
 
-  /** An error that is no listener's (an emit that failed): to the error handler, in turn with the listeners. */
-  void report(final String what, final Throwable error) {
-    executor.execute(() -> {
-      context.enterDelivery();
-      try {
-        handle(what, error);
-      } finally {
-        context.exitDelivery();
-      }
-    });
-  }
-
   /** On the callback executor: runs one listener, marked as a Tether callback for the blocking helpers. */
   @Override public <T> void invoke(Listener<T> listener, T value, String what) {
     context.enterDelivery();
     try {
       listener.on(value);
     } catch (Throwable t) {
-      handle(what, t);
+      try {
+        context.errorHandler.onListenerError(manager, socket, what, t);
+      } catch (Throwable handlerFailure) {
+        logger.log(Level.SEVERE, "listener error handler failed", handlerFailure);
+      }
     } finally {
       context.exitDelivery();
-    }
-  }
-
-  private void handle(String what, Throwable error) {
-    try {
-      context.errorHandler.onListenerError(manager, socket, what, error);
-    } catch (Throwable handlerFailure) {
-      logger.log(Level.SEVERE, "listener error handler failed", handlerFailure);
     }
   }
 }

@@ -21,12 +21,15 @@ final class ListenerRegistry {
 
   static final class Entry<T> implements Subscription {
     final Listener<T> listener;
+    /** The listener the application registered (before any typed binding wrapped it). */
+    final Object registered;
     final boolean once;
     private final List<Entry<T>> owner;
     private final AtomicBoolean removed = new AtomicBoolean();
 
-    Entry(Listener<T> listener, boolean once, List<Entry<T>> owner) {
+    Entry(Listener<T> listener, Object registered, boolean once, List<Entry<T>> owner) {
       this.listener = listener;
+      this.registered = registered;
       this.once = once;
       this.owner = owner;
     }
@@ -51,23 +54,35 @@ final class ListenerRegistry {
   final CopyOnWriteArrayList<Entry<dev.tether.Event>> any = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.Event>> anyOutgoing = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<Void>> connect = new CopyOnWriteArrayList<>();
+  final CopyOnWriteArrayList<Entry<Void>> connectBeforeFlush = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.DisconnectReason>> disconnect = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.ConnectError>> connectError = new CopyOnWriteArrayList<>();
+  final CopyOnWriteArrayList<Entry<dev.tether.EmitError>> emitError = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.ConnectionState>> state = new CopyOnWriteArrayList<>();
 
   Subscription on(String event, Listener<dev.tether.Event> listener, boolean once) {
+    return on(event, listener, listener, once);
+  }
+
+  /** @param registered what {@link #off(String, Object)} compares: the application's own listener */
+  Subscription on(String event, Listener<dev.tether.Event> listener, Object registered, boolean once) {
     CopyOnWriteArrayList<Entry<dev.tether.Event>> list = byEvent.get(event);
     if (list == null) {
       CopyOnWriteArrayList<Entry<dev.tether.Event>> created = new CopyOnWriteArrayList<>();
       list = byEvent.putIfAbsent(event, created);
       if (list == null) list = created;
     }
-    return add(list, listener, once);
+    return add(list, listener, registered, once);
   }
 
   static <T> Subscription add(CopyOnWriteArrayList<Entry<T>> list, Listener<T> listener, boolean once) {
+    return add(list, listener, listener, once);
+  }
+
+  private static <T> Subscription add(CopyOnWriteArrayList<Entry<T>> list, Listener<T> listener, Object registered,
+      boolean once) {
     if (listener == null) throw new NullPointerException("listener == null");
-    Entry<T> entry = new Entry<>(listener, once, list);
+    Entry<T> entry = new Entry<>(listener, registered, once, list);
     list.add(entry);
     return entry;
   }
@@ -76,6 +91,15 @@ final class ListenerRegistry {
     CopyOnWriteArrayList<Entry<dev.tether.Event>> list = byEvent.get(event);
     if (list == null) return;
     for (Entry<dev.tether.Event> entry : list) entry.close();
+  }
+
+  /** Removes every registration of {@code registered} for {@code event}. */
+  void off(String event, Object registered) {
+    CopyOnWriteArrayList<Entry<dev.tether.Event>> list = byEvent.get(event);
+    if (list == null) return;
+    for (Entry<dev.tether.Event> entry : list) {
+      if (entry.registered == registered) entry.close();
+    }
   }
 
   @Nullable List<Entry<dev.tether.Event>> listeners(String event) {

@@ -107,10 +107,7 @@ final class RealAckCall implements AckCall {
     synchronized (lock) {
       if (result != null) return result;
       Throwable cause = failure;
-      if (cause instanceof TetherException) throw (TetherException) cause;
-      if (cause instanceof TransportException) {
-        throw new TetherException("emit failed: " + cause.getMessage(), cause);
-      }
+      if (cause instanceof TetherException) throw (TetherException) cause; // every failure Tether makes
       throw new TetherException("emit failed", cause);
     }
   }

@@ -9,6 +9,7 @@ import dev.tether.Manager;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Subscription;
+import dev.tether.Transport;
 import dev.tether.TransportException;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
@@ -50,7 +51,7 @@ public final class RealManager implements Manager {
   private final Connector connector;
   private final CloseHook closeHook;
   private final ConcurrentHashMap<String, RealSocket> sockets = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<ListenerRegistry.Entry<String>> upgradeListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ListenerRegistry.Entry<Transport>> upgradeListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<TransportException>> upgradeErrorListeners =
       new CopyOnWriteArrayList<>();
   private final Delivery delivery;
@@ -72,7 +73,7 @@ public final class RealManager implements Manager {
   private boolean attemptScheduled;
   private @Nullable Connection connection;
   /** What carries the open connection, published for {@link #transport()}; null while not open. */
-  private volatile @Nullable String transport;
+  private volatile @Nullable Transport transport;
   private volatile boolean closed;
 
   public RealManager(ClientContext context, ServerProtocol protocol, HttpUrl server, ConnectionOptions options,
@@ -138,7 +139,7 @@ public final class RealManager implements Manager {
     }
   }
 
-  @Override public @Nullable String transport() {
+  @Override public @Nullable Transport transport() {
     return transport;
   }
 
@@ -154,7 +155,7 @@ public final class RealManager implements Manager {
     }
   }
 
-  @Override public Subscription onUpgrade(Listener<String> listener) {
+  @Override public Subscription onUpgrade(Listener<Transport> listener) {
     return ListenerRegistry.add(upgradeListeners, listener, false);
   }
 
@@ -276,8 +277,7 @@ public final class RealManager implements Manager {
       // The disconnects above are queued behind this task; close the connection after them.
       loop.execute(() -> {
         for (RealSocket socket : sockets.values()) socket.markClosed();
-        closeConnection();
-        closeHook.onClosed(this);
+        closeConnection(() -> closeHook.onClosed(this));
       });
     });
   }
@@ -421,7 +421,7 @@ public final class RealManager implements Manager {
     @Override public void onOpen() {
       if (!isCurrent()) return;
       Connection current = connection;
-      transport = current == null ? null : current.transportName();
+      transport = current == null ? null : current.transport();
       if (reconnecting) {
         delivery.deliverAll(reconnectListeners, Math.max(1, backoff.attempts()), "reconnect");
         reconnecting = false;
@@ -457,7 +457,7 @@ public final class RealManager implements Manager {
       if (socket != null) socket.onAck(ackId, args);
     }
 
-    @Override public void onUpgrade(String name) {
+    @Override public void onUpgrade(Transport name) {
       if (!isCurrent()) return;
       transport = name;
       delivery.deliverAll(upgradeListeners, name, "upgrade");
@@ -496,10 +496,18 @@ public final class RealManager implements Manager {
   }
 
   private void closeConnection() {
+    closeConnection(() -> { });
+  }
+
+  /** Closes the connection, if any; {@code then} runs on the loop once its goodbye is done. */
+  private void closeConnection(Runnable then) {
     Connection current = connection;
-    if (current == null) return;
+    if (current == null) {
+      then.run();
+      return;
+    }
     connectionGone();
-    current.close();
+    current.close(then);
   }
 
   @Override public String toString() {

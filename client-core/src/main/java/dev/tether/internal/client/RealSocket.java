@@ -1,19 +1,24 @@
 package dev.tether.internal.client;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.tether.AckCall;
 import dev.tether.AckCancelledException;
 import dev.tether.AckTimeoutException;
 import dev.tether.AuthProvider;
+import dev.tether.AuthRefusedException;
 import dev.tether.ConnectError;
+import dev.tether.ConnectionOptions;
 import dev.tether.ConnectionState;
 import dev.tether.DisconnectReason;
+import dev.tether.EmitError;
 import dev.tether.Event;
 import dev.tether.Listener;
 import dev.tether.Manager;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
+import dev.tether.TetherException;
 import dev.tether.TransportException;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
@@ -74,8 +79,18 @@ public final class RealSocket extends SocketListeners {
   private volatile Status status = Status.INITIAL; // written on the loop only
   private int connectAttempt;
   private Cancellable connectTimer = Cancellable.NONE;
+  /** Joins again after an auth provider failed transiently while reconnecting. */
+  private final Backoff authRetryBackoff;
+  private Cancellable authRetryTimer = Cancellable.NONE;
   /** Events that came before the CONNECT reply (replayed by recovery): delivered right after it. */
   private final List<IncomingEvent> receivedBeforeReply = new ArrayList<>();
+  /**
+   * Set from a join until the {@code onConnectBeforeFlush} listeners ran: the send buffer keeps its
+   * emits (and takes new ones) until then. Holds the join's attempt number; 0 when not holding.
+   */
+  private int holdingFlushFor;
+  /** Set on the callback thread while this socket's onConnectBeforeFlush listeners run. */
+  private static final ThreadLocal<@Nullable RealSocket> IN_BEFORE_FLUSH = new ThreadLocal<>();
   /** The session to resume on the next join: its private id and the offset of the last event. */
   private @Nullable String pid;
   private @Nullable String lastOffset;
@@ -101,6 +116,9 @@ public final class RealSocket extends SocketListeners {
       }
     });
     this.history = new EventHistory(options.eventHistoryMaxEvents(), options.eventHistoryMaxBytes());
+    ConnectionOptions connection = options.connection();
+    this.authRetryBackoff = new Backoff(connection.reconnectionDelayMillis(), connection.reconnectionDelayMaxMillis(),
+        connection.randomizationFactor(), context.random);
   }
 
   SocketOptions options() {
@@ -187,12 +205,35 @@ public final class RealSocket extends SocketListeners {
         auth = encodeAuth(provider.auth());
       } catch (final Throwable t) {
         loop.execute(() -> {
-          if (isCurrentJoin(attempt)) connectFailed(new ConnectError("auth provider failed: " + t, null, t, noData()));
+          if (isCurrentJoin(attempt)) authFailed(new ConnectError("auth provider failed: " + t, null, t, noData()));
         });
         return;
       }
       loop.execute(() -> sendJoin(auth, attempt));
     });
+  }
+
+  /**
+   * Loop: the auth provider threw. On a first connect, or with {@link AuthRefusedException}, the socket
+   * stops; while reconnecting it is one failed attempt, and the socket joins again after the backoff.
+   */
+  private void authFailed(ConnectError error) {
+    boolean transientFailure = status.state == ConnectionState.RECONNECTING
+        && !(error.cause() instanceof AuthRefusedException)
+        && authRetryBackoff.attempts() < options.connection().reconnectionAttempts();
+    if (!transientFailure) {
+      authRetryBackoff.reset();
+      connectFailed(error);
+      return;
+    }
+    connectAttempt++;
+    connectTimer.cancel();
+    transition(Phase.WAITING_FOR_CONNECTION, ConnectionState.RECONNECTING, null);
+    delivery.deliverAll(listeners.connectError, error, "connect_error"); // still trying
+    long delay = authRetryBackoff.nextDelayMillis();
+    authRetryTimer = loop.schedule(() -> {
+      if (manager.isConnectionOpen()) join(); // else the Manager's reconnection joins when it opens
+    }, delay, TimeUnit.MILLISECONDS);
   }
 
   private boolean isCurrentJoin(int attempt) {
@@ -243,24 +284,27 @@ public final class RealSocket extends SocketListeners {
 
   /** Loop: back to idle because of {@code reason}, which listeners hear before the state change. */
   private void deactivate(@Nullable ConnectError reason) {
+    holdingFlushFor = 0;
+    authRetryTimer.cancel();
     connectAttempt++;
     connectTimer.cancel();
     receivedBeforeReply.clear();
     ConnectionState next = status.state == ConnectionState.CLOSED ? ConnectionState.CLOSED : ConnectionState.DISCONNECTED;
-    transition(Phase.IDLE, next, null, reason);
+    transition(Phase.IDLE, next, null, status.recovered, reason);
   }
 
   private void transition(Phase phase, ConnectionState state, @Nullable String id) {
-    transition(phase, state, id, null);
+    transition(phase, state, id, status.recovered, null);
   }
 
   /**
    * Loop: the one place the lifecycle changes. The new status is visible to every thread before any
    * listener hears of it; a connect error that causes the change is heard first, then the state.
    */
-  private void transition(Phase phase, ConnectionState state, @Nullable String id, @Nullable ConnectError reason) {
+  private void transition(Phase phase, ConnectionState state, @Nullable String id, boolean recovered,
+      @Nullable ConnectError reason) {
     Status previous = status;
-    status = new Status(phase, state, id, previous.recovered);
+    status = new Status(phase, state, id, recovered);
     if (reason != null) delivery.deliverAll(listeners.connectError, reason, "connect_error");
     if (previous.state != state) delivery.deliverAll(listeners.state, state, "stateChange");
   }
@@ -305,6 +349,7 @@ public final class RealSocket extends SocketListeners {
       return;
     }
     // Stay active: the Manager reconnects, and this socket joins again when it does.
+    holdingFlushFor = 0;
     connectAttempt++;
     connectTimer.cancel();
     receivedBeforeReply.clear();
@@ -332,19 +377,36 @@ public final class RealSocket extends SocketListeners {
       return;
     }
     connectTimer.cancel();
+    authRetryBackoff.reset();
     boolean recovered = newPid != null && newPid.equals(pid);
     if (!recovered) lastOffset = null;
     pid = newPid;
-    Status previous = status;
-    status = new Status(Phase.CONNECTED, ConnectionState.CONNECTED, id, recovered);
-    if (previous.state != ConnectionState.CONNECTED) {
-      delivery.deliverAll(listeners.state, ConnectionState.CONNECTED, "stateChange");
-    }
+    transition(Phase.CONNECTED, ConnectionState.CONNECTED, id, recovered, null);
     connectWaiters.connected();
+    if (!listeners.connectBeforeFlush.isEmpty()) {
+      final int attempt = connectAttempt;
+      holdingFlushFor = attempt;
+      delivery.execute(() -> {
+        IN_BEFORE_FLUSH.set(this);
+        try {
+          ListenerRegistry.dispatch(listeners.connectBeforeFlush, null, "connectBeforeFlush", delivery);
+        } finally {
+          IN_BEFORE_FLUSH.remove();
+        }
+        loop.execute(() -> releaseFlush(attempt));
+      });
+    }
     delivery.deliverAll(listeners.connect, null, "connect");
     List<IncomingEvent> early = new ArrayList<>(receivedBeforeReply);
     receivedBeforeReply.clear();
     for (IncomingEvent event : early) dispatch(event);
+    flushSendBuffer();
+  }
+
+  /** Loop: the onConnectBeforeFlush listeners of join {@code attempt} ran; the buffer may go. */
+  private void releaseFlush(int attempt) {
+    if (holdingFlushFor != attempt) return; // that session is over
+    holdingFlushFor = 0;
     flushSendBuffer();
   }
 
@@ -375,7 +437,8 @@ public final class RealSocket extends SocketListeners {
   private void dispatch(IncomingEvent incoming) {
     if (incoming.offset != null) lastOffset = incoming.offset;
     final Long ackId = incoming.ackId;
-    RealEvent.Acker acker = ackId == null ? null : values -> sendAck(ackId, values);
+    final String name = incoming.name;
+    RealEvent.Acker acker = ackId == null ? null : values -> sendAck(name, ackId, values);
     final RealEvent event = new RealEvent(incoming.name, incoming.args, incoming.attachments, context.codec, acker);
     final long bytes = incoming.wireBytes;
     delivery.execute(() -> {
@@ -386,7 +449,7 @@ public final class RealSocket extends SocketListeners {
   }
 
   /** Any thread: answers a server-side ack request. */
-  private void sendAck(final long ackId, Object[] values) {
+  private void sendAck(final String event, final long ackId, Object[] values) {
     final Payload payload = context.codec.encode(null, values);
     protocol.checkAck(payload);
     loop.execute(() -> {
@@ -394,7 +457,7 @@ public final class RealSocket extends SocketListeners {
       try {
         manager.ack(namespace, ackId, payload);
       } catch (TransportException e) {
-        delivery.report("ack", e);
+        reportEmitError(new EmitError(event, args(payload, 0), true, e));
       }
     });
   }
@@ -435,12 +498,13 @@ public final class RealSocket extends SocketListeners {
     if (args == null) args = new Object[] {null};
     Payload payload = context.codec.encode(event, args);
     protocol.checkEmit(payload, ack != null);
-    return new Outgoing(event, payload, ack);
+    return new Outgoing(event, payload, ack, IN_BEFORE_FLUSH.get() == this);
   }
 
   /** Loop: writes now when connected, else keeps it in the send buffer. */
   private void queue(Outgoing outgoing) {
-    if (status.phase == Phase.CONNECTED && manager.isConnectionOpen()) {
+    boolean held = holdingFlushFor != 0 && !outgoing.beforeFlush;
+    if (status.phase == Phase.CONNECTED && manager.isConnectionOpen() && !held) {
       write(outgoing);
     } else {
       sendBuffer.add(outgoing);
@@ -448,6 +512,7 @@ public final class RealSocket extends SocketListeners {
   }
 
   private void flushSendBuffer() {
+    if (holdingFlushFor != 0) return; // onConnectBeforeFlush listeners first
     while (!sendBuffer.isEmpty() && status.phase == Phase.CONNECTED) write(sendBuffer.poll());
   }
 
@@ -467,21 +532,40 @@ public final class RealSocket extends SocketListeners {
     if (ack != null) acks.written(ack);
     if (!listeners.anyOutgoing.isEmpty()) {
       Payload payload = outgoing.payload;
-      com.google.gson.JsonArray args = new com.google.gson.JsonArray();
-      for (int i = 1; i < payload.json.size(); i++) args.add(payload.json.get(i));
-      Event event = new RealEvent(outgoing.event, args, payload.attachments, context.codec, null);
+      Event event = new RealEvent(outgoing.event, tail(payload, 1), payload.attachments, context.codec, null);
       delivery.deliverAll(listeners.anyOutgoing, event, outgoing.event);
     }
   }
 
-  /** Loop: an emit could not be buffered or written: its ack fails, or the error handler hears of it. */
+  /** Loop: an emit could not be buffered or written: its ack fails, or the emit-error listeners hear of it. */
   private void failEmit(Outgoing outgoing, Exception error) {
     RealAckCall ack = outgoing.ack;
     if (ack != null) {
       acks.fail(ack, error);
     } else {
-      delivery.report(outgoing.event, error);
+      reportEmitError(new EmitError(outgoing.event, args(outgoing.payload, 1), false, error));
     }
+  }
+
+  private void reportEmitError(EmitError error) {
+    if (listeners.emitError.isEmpty()) {
+      logger.log(Level.WARNING, "{0} on {1} was not sent (no onEmitError listener): {2}",
+          new Object[] {error.isAckReply() ? "the ack of '" + error.event() + "'" : "emit of '" + error.event() + "'",
+              this, error.cause()});
+      return;
+    }
+    delivery.deliverAll(listeners.emitError, error, "emitError");
+  }
+
+  /** The arguments of {@code payload} from index {@code first} on (1 skips an emit's name). */
+  private RealArgs args(Payload payload, int first) {
+    return new RealArgs(tail(payload, first), payload.attachments, context.codec, "the arguments of an emit");
+  }
+
+  private static JsonArray tail(Payload payload, int first) {
+    JsonArray args = new JsonArray(Math.max(0, payload.json.size() - first));
+    for (int i = first; i < payload.json.size(); i++) args.add(payload.json.get(i));
+    return args;
   }
 
   @Override public int bufferedPackets() {
@@ -529,6 +613,7 @@ public final class RealSocket extends SocketListeners {
 
   @Override public void awaitConnected(long timeout, TimeUnit unit) throws InterruptedException {
     checkMayBlock("awaitConnected");
+    if (status.state == ConnectionState.CLOSED) throw new TetherException("not connected: the socket is closed");
     final ConnectWaiters.Waiter waiter = new ConnectWaiters.Waiter();
     // Registered on the loop, behind the connect() and disconnect() calls made before this one.
     loop.execute(() -> connectWaiters.add(waiter, status.phase == Phase.CONNECTED, status.phase == Phase.IDLE));

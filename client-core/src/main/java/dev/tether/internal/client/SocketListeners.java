@@ -3,6 +3,7 @@ package dev.tether.internal.client;
 import dev.tether.ConnectError;
 import dev.tether.ConnectionState;
 import dev.tether.DisconnectReason;
+import dev.tether.EmitError;
 import dev.tether.Event;
 import dev.tether.Listener;
 import dev.tether.Socket;
@@ -32,7 +33,7 @@ abstract class SocketListeners implements Socket {
 
   @Override public <T> Subscription on(String event, Type type, Listener<@Nullable T> listener) {
     checkEvent(event);
-    return listeners.on(event, bound(type, listener), false);
+    return listeners.on(event, bound(type, listener), listener, false);
   }
 
   @Override public Subscription once(String event, Listener<Event> listener) {
@@ -41,8 +42,12 @@ abstract class SocketListeners implements Socket {
   }
 
   @Override public <T> Subscription once(String event, Class<T> type, Listener<@Nullable T> listener) {
+    return once(event, (Type) type, listener);
+  }
+
+  @Override public <T> Subscription once(String event, Type type, Listener<@Nullable T> listener) {
     checkEvent(event);
-    return listeners.on(event, bound(type, listener), true);
+    return listeners.on(event, bound(type, listener), listener, true);
   }
 
   private static <T> Listener<Event> bound(final Type type, final Listener<@Nullable T> listener) {
@@ -60,6 +65,12 @@ abstract class SocketListeners implements Socket {
     listeners.off(event);
   }
 
+  @Override public void off(String event, Listener<?> listener) {
+    checkEvent(event);
+    if (listener == null) throw new NullPointerException("listener == null");
+    listeners.off(event, listener);
+  }
+
   @Override public Subscription onAny(Listener<Event> listener) {
     return ListenerRegistry.add(listeners.any, listener, false);
   }
@@ -73,11 +84,20 @@ abstract class SocketListeners implements Socket {
     return ListenerRegistry.add(listeners.connect, ignored -> listener.run(), false);
   }
 
+  @Override public Subscription onConnectBeforeFlush(final Runnable listener) {
+    if (listener == null) throw new NullPointerException("listener == null");
+    return ListenerRegistry.add(listeners.connectBeforeFlush, ignored -> listener.run(), false);
+  }
+
   @Override public Subscription onDisconnect(Listener<DisconnectReason> listener) {
     return ListenerRegistry.add(listeners.disconnect, listener, false);
   }
 
   @Override public Subscription onConnectError(Listener<ConnectError> listener) {
     return ListenerRegistry.add(listeners.connectError, listener, false);
+  }
+
+  @Override public Subscription onEmitError(Listener<EmitError> listener) {
+    return ListenerRegistry.add(listeners.emitError, listener, false);
   }
 }

@@ -62,7 +62,6 @@ final class HttpFailures {
 
   static TransportException fromIOException(String what, IOException e) {
     Kind kind;
-    if (e instanceof TransportException) return (TransportException) e;
     if (e instanceof ConnectException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {
       kind = Kind.CONNECT_FAILED;

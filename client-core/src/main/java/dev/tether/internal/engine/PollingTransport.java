@@ -229,6 +229,8 @@ final class PollingTransport implements Transport {
       } catch (MalformedPacketException e) {
         error = new TransportException(TransportException.Kind.PROTOCOL_ERROR,
             what() + ": invalid Engine.IO payload: " + e.getMessage());
+      } catch (TransportException e) { // a body over its bound
+        error = e;
       } catch (IOException e) {
         if (call.isCanceled()) return;
         error = HttpFailures.fromIOException(what(), e);

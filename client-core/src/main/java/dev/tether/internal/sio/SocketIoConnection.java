@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.tether.DisconnectReason;
+import dev.tether.Transport;
 import dev.tether.TransportException;
 import dev.tether.internal.TetherRuntime;
 import dev.tether.internal.engine.EngineOptions;
@@ -42,6 +43,8 @@ final class SocketIoConnection implements Connection {
   /** Text and binary bytes of the packet being reassembled: the size the event history counts. */
   private long pendingBytes;
   private boolean closed;
+  /** Runs once the engine has finished the close we asked for. */
+  private @Nullable Runnable whenClosed;
 
   SocketIoConnection(EngineOptions options, SocketIoProtocol protocol, SerialExecutor loop, TetherRuntime runtime,
       TransportMemory memory, Listener listener) {
@@ -60,8 +63,13 @@ final class SocketIoConnection implements Connection {
     return !closed && engine.state() == EngineSocket.State.OPEN;
   }
 
-  @Override public @Nullable String transportName() {
-    return isOpen() ? engine.transportName() : null;
+  @Override public @Nullable Transport transport() {
+    return isOpen() ? transport(engine.transportName()) : null;
+  }
+
+  private static @Nullable Transport transport(@Nullable String engineName) {
+    if (engineName == null) return null;
+    return engineName.equals("websocket") ? Transport.WEBSOCKET : Transport.POLLING;
   }
 
   @Override public boolean isWritableNow() {
@@ -90,7 +98,7 @@ final class SocketIoConnection implements Connection {
     if (!isOpen()) return;
     try {
       send(SioPacket.disconnect(namespace));
-    } catch (TransportException | RuntimeException e) {
+    } catch (RuntimeException e) {
       logger.log(Level.FINE, "could not send DISCONNECT for " + namespace, e);
     }
   }
@@ -111,6 +119,18 @@ final class SocketIoConnection implements Connection {
   @Override public void close() {
     closed = true;
     engine.close();
+  }
+
+  @Override public void close(Runnable whenClosed) {
+    this.whenClosed = whenClosed;
+    close();
+    if (engine.state() == EngineSocket.State.CLOSED) closeFinished(); // it had nothing left to say
+  }
+
+  private void closeFinished() {
+    Runnable then = whenClosed;
+    whenClosed = null;
+    if (then != null) then.run();
   }
 
   private void onPacket(SioPacket packet, long wireBytes) {
@@ -224,7 +244,8 @@ final class SocketIoConnection implements Connection {
     }
 
     @Override public void onUpgrade(String transport) {
-      if (!closed) listener.onUpgrade(transport);
+      Transport upgraded = transport(transport);
+      if (!closed && upgraded != null) listener.onUpgrade(upgraded);
     }
 
     @Override public void onUpgradeFailed(TransportException error) {
@@ -232,13 +253,19 @@ final class SocketIoConnection implements Connection {
     }
 
     @Override public void onOpenFailed(TransportException error) {
-      if (closed) return;
+      if (closed) {
+        closeFinished();
+        return;
+      }
       closed = true;
       listener.onOpenFailed(error);
     }
 
     @Override public void onClose(DisconnectReason reason, @Nullable TransportException cause) {
-      if (closed) return;
+      if (closed) {
+        closeFinished();
+        return;
+      }
       closed = true;
       listener.onClosed(reason, cause);
     }

@@ -93,7 +93,9 @@ public final class SocketIoServer implements ServerProtocol {
       endpoint.addQueryParameter(entry.getKey(), entry.getValue());
     }
     Headers.Builder headers = new Headers.Builder();
-    for (Map.Entry<String, String> entry : options.extraHeaders().entrySet()) headers.add(entry.getKey(), entry.getValue());
+    for (Map.Entry<String, List<String>> entry : options.extraHeaders().entrySet()) {
+      for (String value : entry.getValue()) headers.add(entry.getKey(), value);
+    }
     List<Transport> transports = options.transports();
     return EngineOptions.builder(endpoint.build())
         .protocol(engineProtocol)

@@ -3,6 +3,7 @@ package dev.tether.internal.wire;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.tether.DisconnectReason;
+import dev.tether.Transport;
 import dev.tether.TransportException;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +21,8 @@ public interface Connection {
   /** True between {@link Listener#onOpen()} and the close. */
   boolean isOpen();
 
-  /** What carries the connection now ({@code "polling"}, {@code "websocket"}); null while not open. */
-  @Nullable String transportName();
+  /** What carries the connection now; null while not open. */
+  @Nullable Transport transport();
 
   /**
    * True when the transport has no write in flight: what a volatile emit asks. (A packet handed over
@@ -55,6 +56,12 @@ public interface Connection {
 
   /** Closes gracefully (writes already queued go first). No listener callback follows. Idempotent. */
   void close();
+
+  /**
+   * As {@link #close()}, then runs {@code whenClosed} on the event loop once the goodbye is written or
+   * given up (within the protocol's close timeout), so the caller can release what the connection used.
+   */
+  void close(Runnable whenClosed);
 
   /** A session a server may resume: its private id and the offset of the last event received. Immutable. */
   final class Recovery {
@@ -91,7 +98,7 @@ public interface Connection {
     void onAck(String namespace, long ackId, Payload args);
 
     /** The connection moved to another transport. */
-    void onUpgrade(String transport);
+    void onUpgrade(Transport transport);
 
     /** An upgrade attempt failed; the connection carries on. */
     void onUpgradeFailed(TransportException error);

@@ -213,11 +213,13 @@ public final class ChatSample {
         say("! the server disconnected us (" + reason + "); /quit to leave");
         return;
       }
-      String current = room;
-      if (current != null) {
-        rejoinWhenBack(current); // first, so it is buffered before anything typed from now on
-      }
       say("connection lost (" + reason + "); reconnecting...");
+    });
+    // After every reconnection, before the lines typed during the outage go out: join the room again
+    // (harmless when the server recovered the session and kept us in it).
+    chat.onConnectBeforeFlush(() -> {
+      String current = room;
+      if (current != null) rejoinWhenBack(current);
     });
     chat.manager().onReconnectAttempt(attempt -> say("reconnecting (attempt " + attempt + ")..."));
   }
@@ -444,7 +446,7 @@ public final class ChatSample {
         say(tag(target) + " joined again by ourselves; here: " + String.join(", ", joined.members()));
       }
     }, failure -> {
-      // Lost again before the answer: that disconnect queues the next join.
+      // Lost again before the answer: the next reconnection joins again.
     });
   }
 
@@ -511,7 +513,7 @@ public final class ChatSample {
   }
 
   private static String describe(ConnectError error) {
-    return error.message() + (error.data() != null ? " " + error.data() : "");
+    return error.message() + (error.dataJson() != null ? " " + error.dataJson() : "");
   }
 
   private static String describe(Throwable failure) {

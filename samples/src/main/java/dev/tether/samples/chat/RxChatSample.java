@@ -141,7 +141,7 @@ public final class RxChatSample {
     } catch (ConnectErrorException e) {
       ConnectError error = e.connectError();
       out.println("! could not join the chat as \"" + name + "\": " + error.message()
-          + (error.data() != null ? " " + error.data() : ""));
+          + (error.dataJson() != null ? " " + error.dataJson() : ""));
       return 1;
     } catch (TetherException e) {
       out.println("! " + e.getMessage());

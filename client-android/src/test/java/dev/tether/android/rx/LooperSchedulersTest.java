@@ -16,10 +16,10 @@ import org.robolectric.RobolectricTestRunner;
 import org.robolectric.shadow.api.Shadow;
 import org.robolectric.shadows.ShadowPausedLooper;
 
-/** {@link AndroidSchedulers#mainThread()} on Robolectric's paused main looper (API 34). */
+/** {@link LooperSchedulers#mainThread()} on Robolectric's paused main looper (API 34). */
 @RunWith(RobolectricTestRunner.class)
-public class AndroidSchedulersTest {
-  private final Scheduler main = AndroidSchedulers.mainThread();
+public class LooperSchedulersTest {
+  private final Scheduler main = LooperSchedulers.mainThread();
   private final ShadowPausedLooper looper = Shadow.extract(Looper.getMainLooper());
 
   private static boolean onMainThread() {

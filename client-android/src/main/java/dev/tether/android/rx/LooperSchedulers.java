@@ -14,15 +14,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * RxSocket.from(socket).on("message", ChatMessage.class)
- *     .observeOn(AndroidSchedulers.mainThread())
+ *     .observeOn(LooperSchedulers.mainThread())
  *     .subscribe(message -> adapter.add(message));
  * }</pre>
  *
- * Work is always posted (also when scheduled from the main thread) and runs in the order it was
+ * <p>Named for what it runs on rather than {@code AndroidSchedulers}, so that an app that also uses
+ * RxAndroid (whose class has that name) imports both without a clash.
+ *
+ * <p>Work is always posted (also when scheduled from the main thread) and runs in the order it was
  * scheduled for the same time; disposing removes it from the looper's queue. Thread-safe.
  */
-public final class AndroidSchedulers {
-  private AndroidSchedulers() {
+public final class LooperSchedulers {
+  private LooperSchedulers() {
   }
 
   /** A scheduler on the main thread's looper. */
@@ -56,7 +59,7 @@ public final class AndroidSchedulers {
     }
 
     @Override public String toString() {
-      return "AndroidSchedulers{" + handler.getLooper() + "}";
+      return "LooperSchedulers{" + handler.getLooper() + "}";
     }
   }
 

@@ -158,10 +158,13 @@ public interface Socket extends Closeable {
 
   // ---- send buffer -------------------------------------------------------------------------------
 
-  /** Emits waiting in the send buffer for the socket to connect. */
+  /**
+   * Emits not yet handed to the transport: those in the send buffer (waiting for the socket to
+   * connect, or for room in the connection's write window) plus those in that window.
+   */
   int bufferedPackets();
 
-  /** Bytes (serialized JSON plus binary) waiting in the send buffer. */
+  /** Bytes of the emits {@link #bufferedPackets()} counts (serialized JSON plus binary, approximately). */
   long bufferedBytes();
 
   /**

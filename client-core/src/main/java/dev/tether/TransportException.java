@@ -20,7 +20,10 @@ public final class TransportException extends TetherException {
     CONNECT_FAILED,
     /** The TLS handshake failed (certificate, protocol or cipher mismatch). */
     TLS_FAILED,
-    /** The server did not answer in time: the Engine.IO handshake or an HTTP read timed out. */
+    /**
+     * The server did not answer in time: the Engine.IO handshake or an HTTP read timed out, or a
+     * write made no progress for the server's heartbeat budget (it is not taking data).
+     */
     TIMEOUT,
     /** The connection broke while a request or response was in flight. */
     CONNECTION_LOST,

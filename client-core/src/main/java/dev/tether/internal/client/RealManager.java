@@ -20,7 +20,9 @@ import dev.tether.internal.wire.IncomingEvent;
 import dev.tether.internal.wire.Payload;
 import dev.tether.internal.wire.ServerProtocol;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,8 @@ public final class RealManager implements Manager {
   private boolean paused;
   private Cancellable reconnectTimer = Cancellable.NONE;
   private boolean attemptScheduled;
+  /** Which socket flushes first on the next {@code onWritable}. */
+  private int writableTurn;
   private @Nullable Connection connection;
   /** What carries the open connection, published for {@link #transport()}; null while not open. */
   private volatile @Nullable Transport transport;
@@ -323,8 +327,15 @@ public final class RealManager implements Manager {
     if (current != null) current.leave(namespace);
   }
 
-  void emit(String namespace, Payload payload, @Nullable Long ackId) throws TransportException {
-    requireOpen().emit(namespace, payload, ackId);
+  /** Returns the bytes the emit adds to the connection's queue; see {@link Connection#emit}. */
+  long emit(String namespace, Outgoing outgoing, @Nullable Long ackId) throws TransportException {
+    return requireOpen().emit(namespace, outgoing.payload, ackId, outgoing);
+  }
+
+  /** Loop: true when the connection takes more emits now (see {@link Connection#hasRoom()}). */
+  boolean connectionHasRoom() {
+    Connection current = connection;
+    return current != null && current.isOpen() && current.hasRoom();
   }
 
   void ack(String namespace, long ackId, Payload payload) throws TransportException {
@@ -478,6 +489,38 @@ public final class RealManager implements Manager {
       if (!isCurrent()) return;
       connectionGone();
       connectionLost(reason, cause);
+    }
+
+    // Emits are told about whichever connection carried them: their owner counts and keeps them.
+
+    @Override public void onWritten(List<Object> tags) {
+      for (Object tag : tags) {
+        Outgoing outgoing = (Outgoing) tag;
+        outgoing.owner.onWritten(outgoing);
+      }
+    }
+
+    @Override public void onUnsent(List<Object> tags) {
+      Map<RealSocket, List<Outgoing>> byOwner = new LinkedHashMap<>();
+      for (Object tag : tags) {
+        Outgoing outgoing = (Outgoing) tag;
+        List<Outgoing> list = byOwner.get(outgoing.owner);
+        if (list == null) byOwner.put(outgoing.owner, list = new ArrayList<>());
+        list.add(outgoing);
+      }
+      for (Map.Entry<RealSocket, List<Outgoing>> entry : byOwner.entrySet()) entry.getKey().onUnsent(entry.getValue());
+    }
+
+    @Override public void onWritable() {
+      if (!isCurrent()) return;
+      // Round robin: the socket that went first last time goes last now, so no namespace starves.
+      List<RealSocket> turn = new ArrayList<>(sockets.values());
+      if (turn.isEmpty()) return;
+      int first = writableTurn++ % turn.size();
+      for (int i = 0; i < turn.size(); i++) {
+        if (!connectionHasRoom()) return;
+        turn.get((first + i) % turn.size()).flushSendBuffer();
+      }
     }
   }
 

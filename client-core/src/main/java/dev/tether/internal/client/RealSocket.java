@@ -77,6 +77,12 @@ public final class RealSocket extends SocketListeners {
 
   // Owned by the loop.
   private volatile Status status = Status.INITIAL; // written on the loop only
+  /**
+   * Emits handed to the connection that its transport has not taken yet, and their bytes: with the
+   * send buffer, everything unsent. Written on the loop only; read from any thread.
+   */
+  private volatile int windowPackets;
+  private volatile long windowBytes;
   private int connectAttempt;
   private Cancellable connectTimer = Cancellable.NONE;
   /** Joins again after an auth provider failed transiently while reconnecting. */
@@ -498,22 +504,66 @@ public final class RealSocket extends SocketListeners {
     if (args == null) args = new Object[] {null};
     Payload payload = context.codec.encode(event, args);
     protocol.checkEmit(payload, ack != null);
-    return new Outgoing(event, payload, ack, IN_BEFORE_FLUSH.get() == this);
+    return new Outgoing(this, event, payload, ack, IN_BEFORE_FLUSH.get() == this);
   }
 
-  /** Loop: writes now when connected, else keeps it in the send buffer. */
+  /**
+   * Loop: writes now when connected and the connection has room, else keeps it in the send buffer,
+   * whose bounds and overflow policy therefore cover every unsent emit, connected or not.
+   */
   private void queue(Outgoing outgoing) {
     boolean held = holdingFlushFor != 0 && !outgoing.beforeFlush;
-    if (status.phase == Phase.CONNECTED && manager.isConnectionOpen() && !held) {
+    boolean behindOthers = !sendBuffer.isEmpty() && !outgoing.beforeFlush; // keeps the order
+    if (status.phase == Phase.CONNECTED && !held && !behindOthers && manager.connectionHasRoom()) {
       write(outgoing);
     } else {
       sendBuffer.add(outgoing);
     }
   }
 
-  private void flushSendBuffer() {
+  /** Loop: writes buffered emits while connected and the connection has room (also on its {@code onWritable}). */
+  void flushSendBuffer() {
     if (holdingFlushFor != 0) return; // onConnectBeforeFlush listeners first
-    while (!sendBuffer.isEmpty() && status.phase == Phase.CONNECTED) write(sendBuffer.poll());
+    while (!sendBuffer.isEmpty() && status.phase == Phase.CONNECTED && manager.connectionHasRoom()) {
+      write(sendBuffer.poll());
+    }
+  }
+
+  /** Loop: the connection handed {@code outgoing} to its transport. */
+  void onWritten(Outgoing outgoing) {
+    leaveWindow(outgoing);
+  }
+
+  /**
+   * Loop: a connection ended before handing these emits (oldest first) to its transport, so the
+   * server never saw them. Plain emits go back to the head of the send buffer, to be sent after the
+   * reconnection like any emit made offline; emits with an ack are the ack tracker's (it retries or
+   * fails them when the disconnect is reported).
+   */
+  void onUnsent(List<Outgoing> unsent) {
+    List<Outgoing> keep = new ArrayList<>(unsent.size());
+    for (Outgoing outgoing : unsent) {
+      leaveWindow(outgoing);
+      if (outgoing.ack == null) keep.add(outgoing);
+    }
+    if (keep.isEmpty()) return;
+    logger.log(Level.FINE, "{0}: {1} emits not written before the connection ended; buffered again",
+        new Object[] {this, keep.size()});
+    sendBuffer.addFirst(keep);
+    flushSendBuffer();
+  }
+
+  private void enterWindow(Outgoing outgoing) {
+    outgoing.inWindow = true;
+    windowPackets++;
+  }
+
+  private void leaveWindow(Outgoing outgoing) {
+    if (!outgoing.inWindow) return;
+    outgoing.inWindow = false;
+    windowPackets--;
+    windowBytes -= outgoing.windowBytes;
+    outgoing.windowBytes = 0;
   }
 
   private void write(Outgoing outgoing) {
@@ -523,9 +573,15 @@ public final class RealSocket extends SocketListeners {
       ackId = acks.ackIdFor(ack);
       if (ackId == null) return; // answered, timed out or cancelled meanwhile
     }
+    enterWindow(outgoing); // before the call: the connection may report it written from inside
     try {
-      manager.emit(namespace, outgoing.payload, ackId);
+      long queued = manager.emit(namespace, outgoing, ackId);
+      if (outgoing.inWindow) {
+        outgoing.windowBytes = queued;
+        windowBytes += queued;
+      }
     } catch (TransportException e) {
+      leaveWindow(outgoing);
       failEmit(outgoing, e);
       return;
     }
@@ -569,11 +625,11 @@ public final class RealSocket extends SocketListeners {
   }
 
   @Override public int bufferedPackets() {
-    return sendBuffer.packets();
+    return sendBuffer.packets() + windowPackets;
   }
 
   @Override public long bufferedBytes() {
-    return sendBuffer.bytes();
+    return sendBuffer.bytes() + windowBytes;
   }
 
   @Override public void clearSendBuffer() {

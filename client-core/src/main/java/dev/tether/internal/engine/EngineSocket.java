@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EngineSocket {
   private static final Logger logger = Logger.getLogger(EngineSocket.class.getName());
+  /** How much longer than the heartbeat budget a write may make no progress. */
+  static final long STALL_GRACE_MILLIS = 1000;
 
   /** Receives the session's events on the event loop. */
   public interface Listener {
@@ -56,6 +58,21 @@ public final class EngineSocket {
 
     /** An open session ended. {@code cause} is set for transport errors. */
     void onClose(DisconnectReason reason, @Nullable TransportException cause);
+
+    /** The units of these tags (see {@link #sendAll}) were handed to the transport, oldest first. */
+    default void onWritten(List<Object> tags) {
+    }
+
+    /** {@link #hasRoom()} said no earlier; now there is room again. */
+    default void onWritable() {
+    }
+
+    /**
+     * The session is ending and the units of these tags were never handed to a transport, oldest first:
+     * the server has not seen them. Reported just before {@link #onClose} or {@link #onOpenFailed}.
+     */
+    default void onUnsent(List<Object> tags) {
+    }
   }
 
   public enum State { NEW, OPENING, OPEN, CLOSING, CLOSED }
@@ -66,7 +83,7 @@ public final class EngineSocket {
   private final ConnectionHttp http;
   private final TransportMemory memory;
   private final Listener listener;
-  private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
+  private final WriteQueue writeBuffer = new WriteQueue();
   private final Heartbeat heartbeat;
   private final String redactedEndpoint;
 
@@ -84,6 +101,11 @@ public final class EngineSocket {
   private Cancellable probeTimer = Cancellable.NONE;
   /** Between 3probe and the switch: nothing is flushed on any transport. */
   private boolean upgrading;
+  /** Watches for writes that make no progress; armed while a write is outstanding. */
+  private Cancellable stallTimer = Cancellable.NONE;
+  private boolean stallTimerArmed;
+  /** When a write last completed (or the watch began): the loop scheduler's nanoTime. */
+  private long lastWriteProgressNanos;
 
   public EngineSocket(EngineOptions options, SerialExecutor loop, HttpClientProvider clients, Listener listener) {
     this(options, loop, clients, new TransportMemory(), listener);
@@ -149,30 +171,21 @@ public final class EngineSocket {
    *     the server accepts in one request or frame ({@code maxPayload}); nothing is sent.
    */
   public void send(EnginePacket packet) throws TransportException {
-    loop.checkInLoop();
-    if (state != State.OPEN) throw new IllegalStateException("cannot send while " + state);
-    Handshake open = handshake;
-    Transport current = transport;
-    if (open != null && current != null) {
-      long size = current.size(packet, true);
-      long max = current.maxPacketSize(open.maxPayload());
-      if (size > max) {
-        throw new TransportException(TransportException.Kind.PAYLOAD_TOO_LARGE,
-            "packet of " + size + " bytes exceeds the " + max + " bytes the server accepts (maxPayload)");
-      }
-    }
-    writeBuffer.add(packet);
-    flush();
+    sendAll(Collections.singletonList(packet), null);
   }
 
   /**
    * Queues several packets as one unit (a Socket.IO packet and its binary attachments): either all
-   * of them fit the server's limits and are queued, or none is.
+   * of them fit the server's limits and are queued, or none is. Queued packets are written even when
+   * {@link #hasRoom()} is false; callers that can wait should ask it first.
    *
+   * @param tag reported through {@link Listener#onWritten} once the unit is handed to a transport, or
+   *     through {@link Listener#onUnsent} if the session ends before; null for none
+   * @return the approximate bytes the unit adds to the queue (characters of text, bytes of binary)
    * @throws IllegalStateException if the session is not open.
    * @throws TransportException of kind {@code PAYLOAD_TOO_LARGE} if any packet is too large.
    */
-  public void sendAll(List<EnginePacket> packets) throws TransportException {
+  public long sendAll(List<EnginePacket> packets, @Nullable Object tag) throws TransportException {
     loop.checkInLoop();
     if (state != State.OPEN) throw new IllegalStateException("cannot send while " + state);
     Handshake open = handshake;
@@ -187,8 +200,23 @@ public final class EngineSocket {
         }
       }
     }
-    writeBuffer.addAll(packets);
+    long bytes = writeBuffer.addUnit(packets, tag);
     flush();
+    return bytes;
+  }
+
+  /**
+   * True while the data waiting for the transport is within the write window: a caller with its own
+   * bounded buffer keeps further data there while this is false, and {@link Listener#onWritable} says
+   * when to try again. This is how one bound covers everything not yet written.
+   */
+  public boolean hasRoom() {
+    return writeBuffer.hasRoom();
+  }
+
+  /** The approximate bytes accepted by {@link #sendAll} but not yet handed to the transport. */
+  public long bufferedBytes() {
+    return writeBuffer.bytes();
   }
 
   /** True when the session is open and its heartbeat deadline has not passed. */
@@ -262,16 +290,56 @@ public final class EngineSocket {
       if (current == null || !current.isWritable()) return;
       long budget = current.batchBudget(open.maxPayload());
       List<EnginePacket> batch = new ArrayList<>();
+      List<Object> written = null;
       long size = 0;
       while (!writeBuffer.isEmpty()) {
         long packetSize = current.size(writeBuffer.peek(), batch.isEmpty());
         if (!batch.isEmpty() && size + packetSize > budget) break;
-        batch.add(writeBuffer.poll());
+        written = writeBuffer.poll(batch, written);
         size += packetSize;
       }
       if (closePacketQueued && writeBuffer.isEmpty()) current.stopReceiving();
+      if (written != null) listener.onWritten(written); // handed over now, even if the transport fails below
       current.send(batch);
+      watchWrites(open);
     }
+  }
+
+  /** Loop: room for the layer above again? Called whenever the queue may have shrunk. */
+  private void maybeWritable() {
+    if (state == State.OPEN && writeBuffer.roomRegained()) listener.onWritable();
+  }
+
+  /**
+   * Arms the stall watch while a write is outstanding. A write that makes no progress for the
+   * server's own heartbeat budget (ping interval plus ping timeout) means the server is not taking
+   * data: by then it would have given up on us too, since our heartbeat answers wait behind it. The
+   * watch allows {@link #STALL_GRACE_MILLIS} more, so a server that went silent altogether is
+   * reported as the ping timeout it is.
+   */
+  private void watchWrites(Handshake open) {
+    if (stallTimerArmed) return;
+    stallTimerArmed = true;
+    lastWriteProgressNanos = loop.scheduler().nanoTime();
+    long budget = open.pingIntervalMillis() + open.pingTimeoutMillis() + STALL_GRACE_MILLIS;
+    stallTimer = loop.schedule(() -> checkStall(open, budget), budget, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkStall(Handshake open, long budgetMillis) {
+    stallTimerArmed = false;
+    if (state != State.OPEN && state != State.CLOSING) return;
+    Transport current = transport;
+    boolean outstanding = current != null && (!writeBuffer.isEmpty() || !current.isWritableUnlessPaused());
+    if (!outstanding) return; // idle: the next write arms the watch again
+    long idleMillis = TimeUnit.NANOSECONDS.toMillis(loop.scheduler().nanoTime() - lastWriteProgressNanos);
+    if (idleMillis < budgetMillis) {
+      stallTimerArmed = true;
+      stallTimer = loop.schedule(() -> checkStall(open, budgetMillis), budgetMillis - idleMillis, TimeUnit.MILLISECONDS);
+      return;
+    }
+    fail(new TransportException(TransportException.Kind.TIMEOUT, "no write to " + redactedEndpoint
+        + " completed for " + idleMillis + " ms (" + current.name() + ", " + writeBuffer.bytes()
+        + " more bytes waiting): the server is not taking data"));
   }
 
   private void onPackets(List<EnginePacket> packets) {
@@ -367,6 +435,7 @@ public final class EngineSocket {
     listener.onUpgrade(ws.name());
     flush();
     maybeFinishClose();
+    maybeWritable();
   }
 
   private void probeFailed(WebSocketTransport ws, TransportException error) {
@@ -377,6 +446,7 @@ public final class EngineSocket {
         new Object[] {redactedEndpoint, error.getMessage()});
     listener.onUpgradeFailed(error);
     flush();
+    maybeWritable();
   }
 
   /** Drops a probe in progress and, if polling was paused for it, resumes polling. */
@@ -422,7 +492,8 @@ public final class EngineSocket {
     handshakeTimer.cancel();
     closeTimer.cancel();
     heartbeat.stop();
-    writeBuffer.clear();
+    stallTimer.cancel();
+    List<Object> unsent = writeBuffer.clear();
     abandonProbe();
     Transport current = transport;
     if (current != null) current.close();
@@ -433,6 +504,7 @@ public final class EngineSocket {
     }
     logger.log(Level.FINE, "closed {0}: {1}{2}",
         new Object[] {redactedEndpoint, reason, error == null ? "" : " (" + error.getMessage() + ")"});
+    if (!unsent.isEmpty()) listener.onUnsent(unsent);
     if (previous == State.OPENING && error != null) {
       listener.onOpenFailed(error);
     } else {
@@ -461,9 +533,11 @@ public final class EngineSocket {
 
     @Override public void onDrain() {
       if (!current()) return;
+      lastWriteProgressNanos = loop.scheduler().nanoTime();
       if (state == State.CLOSING && closePacketQueued && writeBuffer.isEmpty()) closePacketSent = true;
       flush();
       maybeFinishClose();
+      maybeWritable();
     }
 
     @Override public void onError(TransportException error) {

@@ -76,6 +76,10 @@ final class SocketIoConnection implements Connection {
     return isOpen() && engine.isWritableNow();
   }
 
+  @Override public boolean hasRoom() {
+    return engine.hasRoom();
+  }
+
   @Override public void join(String namespace, @Nullable JsonObject auth, @Nullable Recovery recovery)
       throws TransportException {
     JsonObject payload = auth;
@@ -103,17 +107,23 @@ final class SocketIoConnection implements Connection {
     }
   }
 
-  @Override public void emit(String namespace, Payload payload, @Nullable Long ackId) throws TransportException {
-    send(SioPacket.event(namespace, payload.json, ackId, payload.attachments));
+  @Override public long emit(String namespace, Payload payload, @Nullable Long ackId, Object tag)
+      throws TransportException {
+    return send(SioPacket.event(namespace, payload.json, ackId, payload.attachments), tag);
   }
 
   @Override public void ack(String namespace, long ackId, Payload payload) throws TransportException {
-    send(SioPacket.ack(namespace, ackId, payload.json, payload.attachments));
+    send(SioPacket.ack(namespace, ackId, payload.json, payload.attachments), null);
   }
 
   private void send(SioPacket packet) throws TransportException {
+    send(packet, null);
+  }
+
+  /** Returns the bytes it adds to the write queue (what the queue's window counts). */
+  private long send(SioPacket packet, @Nullable Object tag) throws TransportException {
     if (!isOpen()) throw new TransportException(TransportException.Kind.CONNECTION_LOST, "not connected to " + redactedEndpoint);
-    engine.sendAll(protocol.encode(packet));
+    return engine.sendAll(protocol.encode(packet), tag);
   }
 
   @Override public void close() {
@@ -259,6 +269,18 @@ final class SocketIoConnection implements Connection {
       }
       closed = true;
       listener.onOpenFailed(error);
+    }
+
+    @Override public void onWritten(java.util.List<Object> tags) {
+      listener.onWritten(tags);
+    }
+
+    @Override public void onWritable() {
+      if (!closed) listener.onWritable();
+    }
+
+    @Override public void onUnsent(java.util.List<Object> tags) {
+      listener.onUnsent(tags); // also after our own close: the emits' owners must hear of them
     }
 
     @Override public void onClose(DisconnectReason reason, @Nullable TransportException cause) {

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.tether.DisconnectReason;
 import dev.tether.Transport;
 import dev.tether.TransportException;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,14 @@ public interface Connection {
   boolean isWritableNow();
 
   /**
+   * True while the connection's own queue of data not yet handed to its transport is within its
+   * window. While false, a caller keeps further emits in its own bounded buffer (where its overflow
+   * policy applies) until {@link Listener#onWritable()}: so one bound covers everything unsent.
+   * Acknowledgements and joins may be written regardless; they are small and answer the server.
+   */
+  boolean hasRoom();
+
+  /**
    * Asks to join {@code namespace}; {@link Listener#onJoined} or {@link Listener#onJoinRefused}
    * answers. Protocols without a join step answer at once.
    *
@@ -47,9 +56,11 @@ public interface Connection {
    *
    * @param payload the name at index 0, then the arguments
    * @param ackId the acknowledgement id, or null for none
+   * @param tag identifies the emit in {@link Listener#onWritten} and {@link Listener#onUnsent}
+   * @return the bytes it adds to the connection's queue, approximately
    * @throws TransportException when the connection cannot take it (not open, larger than the server accepts)
    */
-  void emit(String namespace, Payload payload, @Nullable Long ackId) throws TransportException;
+  long emit(String namespace, Payload payload, @Nullable Long ackId, Object tag) throws TransportException;
 
   /** Answers the server's acknowledgement request {@code ackId}. */
   void ack(String namespace, long ackId, Payload payload) throws TransportException;
@@ -108,5 +119,18 @@ public interface Connection {
 
     /** The open connection closed (the server, the network, a protocol violation). */
     void onClosed(DisconnectReason reason, @Nullable TransportException cause);
+
+    /** The emits of these tags left the connection's queue for the transport, oldest first. */
+    void onWritten(List<Object> tags);
+
+    /** {@link #hasRoom()} said no; now there is room again. */
+    void onWritable();
+
+    /**
+     * The connection ended before the emits of these tags were handed to its transport, oldest first:
+     * the server has not seen them. Reported before {@link #onClosed} (or {@link #onOpenFailed}), and
+     * also after a {@link #close()} whose goodbye gave up waiting for them.
+     */
+    void onUnsent(List<Object> tags);
   }
 }

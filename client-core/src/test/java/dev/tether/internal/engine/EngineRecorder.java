@@ -87,6 +87,18 @@ final class EngineRecorder implements EngineSocket.Listener {
     events.add(new Event("close", reason, cause));
   }
 
+  @Override public void onWritten(java.util.List<Object> tags) {
+    events.add(new Event("written", new java.util.ArrayList<>(tags), null));
+  }
+
+  @Override public void onWritable() {
+    events.add(new Event("writable", null, null));
+  }
+
+  @Override public void onUnsent(java.util.List<Object> tags) {
+    events.add(new Event("unsent", new java.util.ArrayList<>(tags), null));
+  }
+
   Event next() {
     try {
       Event event = events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);

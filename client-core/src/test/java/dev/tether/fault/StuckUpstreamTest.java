@@ -1,0 +1,133 @@
+package dev.tether.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tether.DisconnectReason;
+import dev.tether.EmitError;
+import dev.tether.OverflowPolicy;
+import dev.tether.SendBufferOverflowException;
+import dev.tether.Socket;
+import dev.tether.SocketOptions;
+import dev.tether.Tether;
+import dev.tether.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A server that stays alive — it answers the handshake and the namespace CONNECT, and pings — but
+ * never answers a POST again: nothing the client sends gets through. The client must keep what it
+ * cannot send within the send buffer's bounds (failing the rest visibly), notice the stuck write within
+ * the server's heartbeat budget, and keep the emits it never handed over for the reconnection.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StuckUpstreamTest {
+  private static final int PING_INTERVAL = 300;
+  private static final int PING_TIMEOUT = 200;
+  private static final int EMITS = 3_000;
+  private static final int BUFFER = 100;
+
+  private final MockWebServer server = new MockWebServer();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicInteger posts = new AtomicInteger();
+  private Tether tether;
+
+  @BeforeEach void start() throws IOException {
+    server.setDispatcher(new HoldingServer());
+    server.start(InetAddress.getByName("127.0.0.1"), 0);
+    tether = Tether.create();
+  }
+
+  @AfterEach void stop() throws IOException {
+    release.countDown();
+    tether.close();
+    server.shutdown();
+  }
+
+  @Test void everyEmitIsBoundedAccountedForAndTheStuckWriteEndsTheConnection() throws Exception {
+    Socket socket = tether.socket(server.url("/").toString(), SocketOptions.builder()
+        .transports(Transport.POLLING)
+        .reconnection(false)
+        .sendBuffer(BUFFER, 16L * 1024 * 1024, OverflowPolicy.FAIL_NEWEST)
+        .build());
+    List<EmitError> errors = new CopyOnWriteArrayList<>();
+    List<DisconnectReason> disconnects = new CopyOnWriteArrayList<>();
+    socket.onEmitError(errors::add);
+    socket.onDisconnect(disconnects::add);
+    socket.connect();
+    socket.awaitConnected(10, TimeUnit.SECONDS);
+
+    char[] kib = new char[1024];
+    Arrays.fill(kib, 'x');
+    String payload = new String(kib);
+    long start = System.nanoTime();
+    for (int i = 0; i < EMITS; i++) socket.emit("data", payload);
+
+    // One emit went out in the POST the server holds; every other one is unsent or failed, visibly.
+    await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(errors.size() + socket.bufferedPackets()).isEqualTo(EMITS - 1));
+    assertThat(socket.isConnected()).isTrue();
+    assertThat(socket.bufferedPackets()).as("the send buffer plus the connection's 1 MiB window")
+        .isBetween(BUFFER, BUFFER + 1100);
+    assertThat(socket.bufferedBytes()).isLessThan(BUFFER * 1100L + 1100L * 1100);
+    assertThat(errors).allSatisfy(error -> assertThat(error.cause()).isInstanceOf(SendBufferOverflowException.class));
+
+    // Noticed within the heartbeat budget (plus a second's grace), not by a ping timeout: the server pings.
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !disconnects.isEmpty());
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(disconnects).containsExactly(DisconnectReason.TRANSPORT_ERROR);
+    assertThat(millis).as("stall noticed").isLessThan(PING_INTERVAL + PING_TIMEOUT + 1000 + 3000);
+
+    // What the connection never handed over is kept for the next connection, not dropped.
+    await().atMost(5, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(errors.size() + socket.bufferedPackets()).isEqualTo(EMITS - 1));
+    assertThat(posts.get()).as("one POST at a time: the CONNECT, then the one held").isEqualTo(2);
+  }
+
+  /** Engine.IO v4 polling and Socket.IO v5, scripted: every POST after the CONNECT is held forever. */
+  private final class HoldingServer extends Dispatcher {
+    private final AtomicInteger polls = new AtomicInteger();
+    private final CountDownLatch connected = new CountDownLatch(1);
+
+    @Override public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+      String sid = request.getRequestUrl().queryParameter("sid");
+      if ("GET".equals(request.getMethod()) && sid == null) {
+        return text("0{\"sid\":\"s1\",\"upgrades\":[],\"pingInterval\":" + PING_INTERVAL
+            + ",\"pingTimeout\":" + PING_TIMEOUT + ",\"maxPayload\":1000000}");
+      }
+      if ("POST".equals(request.getMethod())) {
+        if (posts.incrementAndGet() == 1) {
+          connected.countDown(); // the namespace CONNECT
+          return text("ok");
+        }
+        release.await(); // held: the test's end lets it go
+        return text("ok");
+      }
+      if (polls.incrementAndGet() == 1) {
+        connected.await(5, TimeUnit.SECONDS);
+        return text("40{\"sid\":\"n1\"}");
+      }
+      // A live server: a ping every interval, whatever happens to the POSTs.
+      release.await(PING_INTERVAL, TimeUnit.MILLISECONDS);
+      return text("2");
+    }
+
+    private MockResponse text(String body) {
+      return new MockResponse().setHeader("Content-Type", "text/plain; charset=UTF-8").setBody(body);
+    }
+  }
+}

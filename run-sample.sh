@@ -10,13 +10,17 @@
 # Every sample takes --url <url> to use a server you started yourself instead, e.g.
 #   (cd samples/demo-server && npm ci && node chat-server.js 3000)
 #
-# Needs a JDK 17+, Node.js 18+ and npm. One Maven invocation builds the modules the sample needs
-# (-am) and runs it in the same reactor (exec:java runs only in samples: the root pom sets
-# exec.skip=true elsewhere), so nothing has to be installed in ~/.m2 first. The first run also
-# runs `npm ci` for the test server (Maven) and for the demo server (DemoServer).
+# Every sample has --help (picocli), and gets its arguments exactly as given here: quotes, spaces
+# and empty arguments included. Relative paths are relative to the repository's root.
+#
+# Needs a JDK 17+, Node.js 18+ and npm. Maven builds the modules the sample needs (-am), so nothing
+# has to be installed in ~/.m2 first, and writes the sample's runtime class path to
+# samples/target/runtime-classpath.txt; then java runs it. The first run also runs `npm ci` for the
+# test server (Maven) and for the demo server (DemoServer).
 set -euo pipefail
 
 cd "$(dirname "$0")"
+root=$(pwd)
 
 for tool in java node npm; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -40,19 +44,13 @@ case "${1:-}" in
     ;;
 esac
 
-# The arguments travel in -Dsample.args (exec:java's commandlineArgs, see samples/pom.xml; not
-# exec.args, which on a fresh clone would also reach the root pom's `npm ci` execution). It is split
-# like a shell command line: quote every argument so none is split or lost.
-sample_args=""
-for arg in "$@"; do
-  if [[ "$arg" == *"'"* ]]; then
-    sample_args+=" \"$arg\""
-  else
-    sample_args+=" '$arg'"
-  fi
-done
+echo "Building the sample (the first run downloads dependencies and takes longer)..." >&2
+./mvnw -q -pl samples -am package -DskipTests
 
-echo "Building and starting the sample (the first run downloads dependencies and takes longer)..." >&2
-exec ./mvnw -q -pl samples -am package exec:java -DskipTests \
-  "-Dsample=${sample}" \
-  "-Dsample.args=${sample_args# }"
+# java, not Maven's exec:java: "$@" reaches main() as it is, never re-split from a string. The
+# same JDK as Maven's (JAVA_HOME, else the PATH); the properties are the ones exec:java sets.
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" \
+  -cp "samples/target/classes:$(cat samples/target/runtime-classpath.txt)" \
+  "-Dtether.testServerDir=$root/test-server/node" \
+  "-Dtether.demoServerDir=$root/samples/demo-server" \
+  "$sample" "$@"

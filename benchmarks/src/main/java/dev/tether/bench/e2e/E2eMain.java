@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.tether.bench.Main;
 import dev.tether.testserver.SocketIoServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,14 +14,19 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The end-to-end harness: starts one real Node socket.io server, then runs each scenario for each
@@ -36,7 +42,52 @@ import java.util.stream.Collectors;
  * and is closed afterwards, followed by a full GC; warm-up runs are discarded; the order of the
  * clients rotates from round to round; the result is the median over the rounds.
  */
-public final class E2eMain {
+@Command(name = "e2e", abbreviateSynopsis = true, sortOptions = false,
+    description = "End-to-end scenarios against one real Node socket.io server; writes the medians as JSON.")
+public final class E2eMain implements Callable<Integer> {
+
+  @Option(names = "--quick", description = "small counts, one round: a sanity run of a few minutes")
+  private boolean quick;
+
+  @Option(names = "--smoke", description = "tiny counts: proves that every scenario works")
+  private boolean smoke;
+
+  @Option(names = "--scenarios", paramLabel = "LIST", split = ",", hideParamSyntax = true,
+      defaultValue = "connect,connect-ws,echo,ack,polling,binary,many",
+      description = "the scenarios to run (default: ${DEFAULT-VALUE})")
+  private Set<String> scenarios;
+
+  @Option(names = "--clients", paramLabel = "LIST", split = ",", hideParamSyntax = true, defaultValue = "tether,floor,peer",
+      description = "the clients to compare (default: ${DEFAULT-VALUE})")
+  private List<Kind> clients;
+
+  @Option(names = "--rounds", paramLabel = "N", description = "measured rounds (default: by size)")
+  private Integer rounds;
+
+  @Option(names = "--warmups", paramLabel = "N", description = "discarded warm-up rounds (default: by size)")
+  private Integer warmups;
+
+  @Option(names = "--levels", paramLabel = "LIST", split = ",", hideParamSyntax = true,
+      description = "connections of the many-clients scenario, e.g. 1000,5000,10000 (default: by size)")
+  private List<Integer> levels;
+
+  @Option(names = "--hold", paramLabel = "SECONDS",
+      description = "how long the many-clients scenario holds its idle connections (default: by size)")
+  private Long holdSeconds;
+
+  @Option(names = "--server-options", paramLabel = "JSON", defaultValue = "{}",
+      description = "options of the socket.io server (default: ${DEFAULT-VALUE})")
+  private String serverOptions;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "write the JSON here (default: stdout)")
+  private Path out;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+  private boolean help;
+
+  @Spec
+  private CommandSpec spec;
+
   private E2eMain() {
   }
 
@@ -44,26 +95,50 @@ public final class E2eMain {
   record Result(Scenario scenario, Map<Kind, List<double[]>> rounds, Map<Kind, String> notes) {
   }
 
-  public static void main(String[] args) throws Exception {
-    Options options = Options.parse(args);
+  public static void main(String[] args) {
+    // exits even when it went well: a peer thread that lingers must not keep the JVM alive
+    System.exit(Main.commandLine(new E2eMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Sizes sizes = sizes();
     int java = Runtime.version().feature();
-    List<Scenario> scenarios = Scenario.all(options.sizes, java).stream()
-        .filter(s -> options.scenarios.contains(s.id))
+    List<Scenario> selected = Scenario.all(sizes, java).stream()
+        .filter(s -> scenarios.contains(s.id))
         .collect(Collectors.toList());
     List<Result> results;
-    try (SocketIoServer server = SocketIoServer.start(options.serverOptions)) {
-      log("server " + server.url() + " (pid " + server.pid() + "), options " + options.serverOptions);
-      results = run(scenarios, options.clients, new Scenario.Env(server.url(), server.pid(), options.sizes));
+    try (SocketIoServer server = SocketIoServer.start(serverOptions)) {
+      log("server " + server.url() + " (pid " + server.pid() + "), options " + serverOptions);
+      results = run(selected, clients, new Scenario.Env(server.url(), server.pid(), sizes));
     }
-    String json = pretty(toJson(results, options));
-    if (options.out != null) {
-      Files.createDirectories(options.out.toAbsolutePath().getParent());
-      Files.writeString(options.out, json, StandardCharsets.UTF_8);
-      log("wrote " + options.out);
+    String json = pretty(toJson(results, sizes, serverOptions));
+    if (out != null) {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, json, StandardCharsets.UTF_8);
+      log("wrote " + out);
     } else {
       System.out.println(json);
     }
-    System.exit(0); // a peer thread that lingers must not keep the JVM alive
+    return 0;
+  }
+
+  /** The sizes of --quick, --smoke or the full run, with the counts given on the command line. */
+  private Sizes sizes() {
+    if (quick && smoke) {
+      throw new ParameterException(spec.commandLine(), "--quick or --smoke, not both");
+    }
+    if ((rounds != null && rounds < 1) || (warmups != null && warmups < 0)
+        || (levels != null && levels.stream().anyMatch(level -> level < 1)) || (holdSeconds != null && holdSeconds < 0)) {
+      throw new ParameterException(spec.commandLine(), "--rounds and --levels must be positive, --warmups and --hold not negative");
+    }
+    Sizes sizes = smoke ? Sizes.SMOKE : quick ? Sizes.QUICK : Sizes.FULL;
+    if (rounds != null || warmups != null) {
+      sizes = sizes.withRounds(rounds != null ? rounds : sizes.rounds(), warmups != null ? warmups : sizes.warmups());
+    }
+    if (levels != null) sizes = sizes.withLevels(levels);
+    if (holdSeconds != null) sizes = sizes.withHold(holdSeconds * 1000);
+    return sizes;
   }
 
   /** Runs the scenarios; never throws for a client's failure (recorded as NaN with a note). */
@@ -160,9 +235,9 @@ public final class E2eMain {
 
   // ---- output -----------------------------------------------------------------------------------
 
-  static JsonObject toJson(List<Result> results, Options options) {
+  static JsonObject toJson(List<Result> results, Sizes sizes, String serverOptions) {
     JsonObject root = new JsonObject();
-    root.add("environment", environment(options));
+    root.add("environment", environment(sizes, serverOptions));
     JsonArray rows = new JsonArray();
     for (Result result : results) {
       List<Metric> metrics = result.scenario().metrics();
@@ -203,7 +278,7 @@ public final class E2eMain {
     return Double.isNaN(value) || Double.isInfinite(value) ? new JsonPrimitive("NaN") : new JsonPrimitive(value);
   }
 
-  private static JsonObject environment(Options options) {
+  private static JsonObject environment(Sizes sizes, String serverOptions) {
     JsonObject env = new JsonObject();
     env.addProperty("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
     env.addProperty("cpu", cpuModel());
@@ -216,10 +291,10 @@ public final class E2eMain {
     env.addProperty("javaFeature", Runtime.version().feature());
     env.addProperty("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     env.addProperty("node", command("node", "--version"));
-    env.addProperty("serverOptions", options.serverOptions);
-    env.addProperty("rounds", options.sizes.rounds());
-    env.addProperty("warmups", options.sizes.warmups());
-    env.addProperty("sizes", options.sizes.toString());
+    env.addProperty("serverOptions", serverOptions);
+    env.addProperty("rounds", sizes.rounds());
+    env.addProperty("warmups", sizes.warmups());
+    env.addProperty("sizes", sizes.toString());
     return env;
   }
 
@@ -245,58 +320,6 @@ public final class E2eMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "unknown";
-    }
-  }
-
-  // ---- command line ------------------------------------------------------------------------------
-
-  static final class Options {
-    Sizes sizes = Sizes.FULL;
-    Set<String> scenarios = new LinkedHashSet<>(List.of("connect", "connect-ws", "echo", "ack", "polling", "binary", "many"));
-    List<Kind> clients = List.of(Kind.TETHER, Kind.FLOOR, Kind.PEER);
-    String serverOptions = "{}";
-    Path out;
-
-    static Options parse(String[] args) {
-      Options options = new Options();
-      Integer rounds = null;
-      Integer warmups = null;
-      List<Integer> levels = null;
-      Long hold = null;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        switch (arg) {
-          case "--quick" -> options.sizes = Sizes.QUICK;
-          case "--smoke" -> options.sizes = Sizes.SMOKE;
-          case "--scenarios" -> options.scenarios = new LinkedHashSet<>(Arrays.asList(value(args, ++i, arg).split(",")));
-          case "--clients" -> options.clients = Arrays.stream(value(args, ++i, arg).split(",")).map(Kind::parse).toList();
-          case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, arg));
-          case "--warmups" -> warmups = Integer.parseInt(value(args, ++i, arg));
-          case "--hold" -> hold = Long.parseLong(value(args, ++i, arg)) * 1000;
-          case "--levels" -> levels = Arrays.stream(value(args, ++i, arg).split(",")).map(Integer::parseInt).toList();
-          case "--server-options" -> options.serverOptions = value(args, ++i, arg);
-          case "--out" -> options.out = Path.of(value(args, ++i, arg));
-          case "--help", "-h" -> {
-            System.out.println("usage: e2e [--quick | --smoke] [--scenarios connect,connect-ws,echo,ack,polling,binary,many]\n"
-                + "           [--clients tether,floor,peer] [--rounds N] [--warmups N] [--levels 1000,5000,10000]\n"
-                + "           [--hold SECONDS] [--server-options JSON] [--out results.json]");
-            System.exit(0);
-          }
-          default -> throw new IllegalArgumentException("unknown option " + arg + " (try --help)");
-        }
-      }
-      if (rounds != null || warmups != null) {
-        options.sizes = options.sizes.withRounds(rounds != null ? rounds : options.sizes.rounds(),
-            warmups != null ? warmups : options.sizes.warmups());
-      }
-      if (levels != null) options.sizes = options.sizes.withLevels(levels);
-      if (hold != null) options.sizes = options.sizes.withHold(hold);
-      return options;
-    }
-
-    private static String value(String[] args, int index, String option) {
-      if (index >= args.length) throw new IllegalArgumentException(option + " needs a value");
-      return args[index];
     }
   }
 

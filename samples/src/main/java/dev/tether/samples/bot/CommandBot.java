@@ -9,6 +9,7 @@ import dev.tether.SocketDisconnectedException;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.TetherException;
+import dev.tether.samples.Cli;
 import dev.tether.samples.DemoServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +32,11 @@ import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * A command bot: joins a room of the chat demo server ({@code samples/demo-server/chat-server.js},
@@ -49,100 +56,92 @@ import java.util.stream.IntStream;
  */
 public final class CommandBot implements AutoCloseable {
 
-  static final String USAGE = """
-      Usage: CommandBot [options]
-        --url <url>        the chat server (its /chat namespace); default: start the chat demo server
-        --name <name>      the bot's name in the room (default: bot)
-        --room <room>      the room to join (default: general)
-        --prefix <c>       what starts a command (default: !)
-        --exit-after <n>   leave after answering n commands (default: run until Ctrl-C or end of input)
-        --help             print this and exit
-      """;
-
   private static final long ACK_TIMEOUT_MS = 5_000;
   private static final long JOIN_TIMEOUT_SECONDS = 15;
   private static final Pattern DICE = Pattern.compile("(\\d{1,3})?[dD](\\d{1,4})");
 
-  /** The command line. url is null when the bot starts its own demo server; exitAfter 0: no limit. */
-  record Options(String url, String name, String room, String prefix, int exitAfter) {
+  /** The command line, filled by picocli, and the bot run with it. */
+  @Command(name = "bot", abbreviateSynopsis = true, sortOptions = false,
+      description = "A command bot in a room of the chat demo server: it answers the commands people "
+          + "type there, and prints one line per command with its ack.",
+      footer = {"", "Commands: !help, !echo <text>, !time, !roll [NdM], !who, !ping, !stats"})
+  static final class Options implements Callable<Integer> {
+    @Option(names = "--url", paramLabel = "<url>", converter = Url.class,
+        description = "the chat server (its /chat namespace); default: start the chat demo server")
+    private String url; // null: start the chat demo server
 
-    /** Null for --help. */
-    static Options parse(String[] args) {
-      String url = null;
-      String name = "bot";
-      String room = "general";
-      String prefix = "!";
-      int exitAfter = 0;
-      for (int i = 0; i < args.length; i++) {
-        String option = args[i];
-        if (option.equals("--help") || option.equals("-h")) {
-          return null;
-        }
-        if (i + 1 == args.length || !option.startsWith("--")) {
-          throw new IllegalArgumentException(option.startsWith("--")
-              ? option + " needs a value" : "Unknown argument: " + option);
-        }
-        String value = args[++i];
-        switch (option) {
-          case "--url" -> url = value;
-          case "--name" -> name = value;
-          case "--room" -> room = value;
-          case "--prefix" -> prefix = value;
-          case "--exit-after" -> exitAfter = positive(option, value);
-          default -> throw new IllegalArgumentException("Unknown option: " + option);
-        }
-      }
-      if (url != null && !url.matches("(?i)(https?|wss?)://[^\\s]+")) {
-        throw new IllegalArgumentException("--url needs an http(s):// or ws(s):// URL, not " + url);
-      }
-      if (prefix.isEmpty() || prefix.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("--prefix must be non-empty, without spaces");
-      }
-      return new Options(url, name, room, prefix, exitAfter);
+    @Option(names = "--name", paramLabel = "<name>", defaultValue = "bot",
+        description = "the bot's name in the room (default: ${DEFAULT-VALUE})")
+    private String name;
+
+    @Option(names = "--room", paramLabel = "<room>", defaultValue = "general",
+        description = "the room to join (default: ${DEFAULT-VALUE})")
+    private String room;
+
+    @Option(names = "--prefix", paramLabel = "<c>", defaultValue = "!", converter = Prefix.class,
+        description = "what starts a command (default: ${DEFAULT-VALUE})")
+    private String prefix;
+
+    @Option(names = "--exit-after", paramLabel = "<n>", converter = Cli.PositiveInt.class,
+        description = "leave after answering n commands (default: run until Ctrl-C or end of input)")
+    private int exitAfter; // 0: no limit
+
+    @Mixin
+    private Cli.Help help;
+
+    private final PrintStream out;
+    private final InputStream stdin;
+
+    private Options(PrintStream out, InputStream stdin) {
+      this.out = out;
+      this.stdin = stdin;
     }
 
-    private static int positive(String option, String value) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n > 0) {
-          return n;
-        }
-      } catch (NumberFormatException ignored) {
-        // reported below
-      }
-      throw new IllegalArgumentException(option + " needs a positive number, not " + value);
+    @Override
+    public Integer call() throws InterruptedException {
+      return runBot(this, out, stdin);
     }
   }
 
-  public static void main(String[] args) throws InterruptedException {
-    int exitCode = run(args, System.out, System.in);
-    if (exitCode != 0) {
-      System.exit(exitCode);
+  /** An http(s):// or ws(s):// URL. */
+  static final class Url implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (!value.matches("(?i)(https?|wss?)://[^\\s]+")) {
+        throw new TypeConversionException("needs an http(s):// or ws(s):// URL, not " + value);
+      }
+      return value;
     }
+  }
+
+  /** Non-empty, without spaces. */
+  static final class Prefix implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (value.isEmpty() || value.chars().anyMatch(Character::isWhitespace)) {
+        throw new TypeConversionException("must be non-empty, without spaces");
+      }
+      return value;
+    }
+  }
+
+  public static void main(String[] args) {
+    Cli.exit(run(args, System.out, System.in));
   }
 
   /**
    * Runs the bot until it has answered --exit-after commands, stdin ends (when stdin is not null and
-   * there is no --exit-after) or the JVM is asked to stop (Ctrl-C). Prints everything on out.
-   * Returns the exit code: 0, 1 when it could not join its room, 2 for a bad command line.
+   * there is no --exit-after) or the JVM is asked to stop (Ctrl-C). Prints everything on out, usage
+   * errors too. Returns the exit code: 0, 1 when it could not join its room, 2 for a bad command line.
    */
-  static int run(String[] args, PrintStream out, InputStream stdin) throws InterruptedException {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      out.println(e.getMessage());
-      out.print(USAGE);
-      return 2;
-    }
-    if (options == null) {
-      out.print(USAGE);
-      return 0;
-    }
+  static int run(String[] args, PrintStream out, InputStream stdin) {
+    return Cli.execute(new Options(out, stdin), args, out, out);
+  }
 
+  private static int runBot(Options options, PrintStream out, InputStream stdin) throws InterruptedException {
     // Our own chat demo server, unless --url names one. It is stopped in any case (finally).
     DemoServer server = null;
-    if (options.url() == null) {
+    if (options.url == null) {
       try {
         server = DemoServer.start(DemoServer.CHAT);
       } catch (IllegalStateException e) {
@@ -152,7 +151,7 @@ public final class CommandBot implements AutoCloseable {
       out.println("chat demo server at " + server.url() + " - talk to the bot from another terminal: "
           + "./run-sample.sh chat --url " + server.url());
     }
-    String url = options.url() != null ? options.url() : server.url();
+    String url = options.url != null ? options.url : server.url();
 
     CountDownLatch stop = new CountDownLatch(1); // --exit-after reached, end of input, or Ctrl-C
     CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -171,8 +170,8 @@ public final class CommandBot implements AutoCloseable {
       if (!bot.start()) {
         return 1;
       }
-      if (options.exitAfter() > 0) {
-        out.println("leaving after " + commands(options.exitAfter()) + " (or Ctrl-C)");
+      if (options.exitAfter > 0) {
+        out.println("leaving after " + commands(options.exitAfter) + " (or Ctrl-C)");
       } else {
         out.println("running until Ctrl-C" + (stdin != null ? " or end of input (Ctrl-D)" : ""));
         if (stdin != null) {
@@ -214,7 +213,7 @@ public final class CommandBot implements AutoCloseable {
     this.out = out;
     this.onExitAfter = onExitAfter;
     socket = tether.socket(this.url, SocketOptions.builder()
-        .auth(Map.of("name", options.name())) // chat-server.js requires a name
+        .auth(Map.of("name", options.name)) // chat-server.js requires a name
         .build());
 
     // Listeners run on Tether's callback thread, one at a time: none of them may block.
@@ -238,7 +237,7 @@ public final class CommandBot implements AutoCloseable {
     } catch (ExecutionException e) {
       log("giving up: " + e.getCause().getMessage());
     } catch (TimeoutException e) {
-      log("giving up: could not join " + options.room() + " at " + url + " within "
+      log("giving up: could not join " + options.room + " at " + url + " within "
           + JOIN_TIMEOUT_SECONDS + " s");
     }
     return false;
@@ -248,7 +247,7 @@ public final class CommandBot implements AutoCloseable {
   @Override
   public void close() {
     if (inRoom && socket.isConnected()) {
-      log("leaving " + options.room() + " after answering " + commands(answered.get()));
+      log("leaving " + options.room + " after answering " + commands(answered.get()));
       try {
         socket.emitWithAck("leave").await(2, TimeUnit.SECONDS); // fine here: not a listener
       } catch (TetherException e) {
@@ -265,26 +264,26 @@ public final class CommandBot implements AutoCloseable {
       // The server replayed what we missed and kept us in the room: nothing to do.
       inRoom = true;
       log("reconnected as " + socket.id() + "; the server recovered the session, still in "
-          + options.room());
+          + options.room);
       return;
     }
     // A first connection, or one the server could not recover (e.g. it restarted): join (again).
-    log("connected as " + socket.id() + "; joining " + options.room());
-    socket.emitWithAck("join", options.room())
+    log("connected as " + socket.id() + "; joining " + options.room);
+    socket.emitWithAck("join", options.room)
         .timeout(ACK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .then(reply -> {
           if (reply.arg(0) instanceof Map<?, ?> map && Boolean.TRUE.equals(map.get("ok"))) {
             inRoom = true;
-            log("joined " + options.room() + " with " + map.get("members") + "; commands start with "
-                + options.prefix());
+            log("joined " + options.room + " with " + map.get("members") + "; commands start with "
+                + options.prefix);
             firstJoin.complete(null);
           } else {
-            String why = "could not join " + options.room() + ": " + describeAck(reply.arg(0));
+            String why = "could not join " + options.room + ": " + describeAck(reply.arg(0));
             log(why);
             firstJoin.completeExceptionally(new IllegalStateException(why));
           }
         }, failure -> {
-          log("could not join " + options.room() + ": " + describe(failure));
+          log("could not join " + options.room + ": " + describe(failure));
           firstJoin.completeExceptionally(failure);
         });
   }
@@ -304,16 +303,16 @@ public final class CommandBot implements AutoCloseable {
       log("ignored a malformed message: " + shorten(String.valueOf(payload)));
       return;
     }
-    if (!line.text().startsWith(options.prefix())) {
+    if (!line.text().startsWith(options.prefix)) {
       return; // conversation, not a command
     }
-    if (options.exitAfter() > 0 && accepted.incrementAndGet() > options.exitAfter()) {
+    if (options.exitAfter > 0 && accepted.incrementAndGet() > options.exitAfter) {
       return; // we are leaving
     }
-    String[] words = line.text().substring(options.prefix().length()).strip().split("\\s+", 2);
+    String[] words = line.text().substring(options.prefix.length()).strip().split("\\s+", 2);
     String command = words[0].toLowerCase(Locale.ROOT);
     String argument = words.length > 1 ? words[1] : "";
-    String p = options.prefix();
+    String p = options.prefix;
     switch (command) {
       case "help" -> answer(line, "commands: " + p + "help, " + p + "echo <text>, " + p + "time, "
           + p + "roll [NdM], " + p + "who, " + p + "ping, " + p + "stats");
@@ -322,7 +321,7 @@ public final class CommandBot implements AutoCloseable {
       case "roll" -> answer(line, Objects.requireNonNullElse(roll(argument.isEmpty() ? "1d6" : argument),
           "usage: " + p + "roll [NdM] with 1-100 dice of 2-1000 sides, e.g. " + p + "roll 2d6"));
       case "who" -> askServerForMembers(line, (members, ms) -> answer(line, members instanceof List<?> names
-          ? "in " + options.room() + ": " + names.stream().map(String::valueOf).collect(joining(", "))
+          ? "in " + options.room + ": " + names.stream().map(String::valueOf).collect(joining(", "))
           : "the server sent no member list: " + shorten(String.valueOf(members))));
       case "ping" -> askServerForMembers(line, (members, ms) ->
           answer(line, String.format(Locale.ROOT, "pong: %.1f ms to the server and back", ms)));
@@ -360,7 +359,7 @@ public final class CommandBot implements AutoCloseable {
 
   private void done(ChatLine command, String answer, String ackResult) {
     log(command.user() + ": " + shorten(command.text()) + " => " + shorten(answer) + " | " + ackResult);
-    if (handled.incrementAndGet() == options.exitAfter()) {
+    if (handled.incrementAndGet() == options.exitAfter) {
       onExitAfter.run();
     }
   }

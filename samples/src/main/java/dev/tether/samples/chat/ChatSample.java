@@ -14,6 +14,7 @@ import dev.tether.SocketDisconnectedException;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.TetherException;
+import dev.tether.samples.Cli;
 import dev.tether.samples.DemoServer;
 import dev.tether.samples.chat.ChatProtocol.ImageInfo;
 import dev.tether.samples.chat.ChatProtocol.ImageMeta;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +44,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * A terminal client for the room chat demo server ({@code samples/demo-server/chat-server.js}):
@@ -58,21 +63,9 @@ import java.util.concurrent.TimeoutException;
  * printf 'hello\n/quit\n' | ./run-sample.sh chat --name ann --room general
  * </pre>
  *
- * See {@link #USAGE} for the options and commands.
+ * {@code --help} lists the options and commands ({@link Options}).
  */
 public final class ChatSample {
-
-  static final String USAGE = """
-      Usage: chat [options]
-        --url <url>             the chat server (default: start the demo chat server)
-        --name <name>           your name, 1-32 characters (default: user-<4 random digits>)
-        --room <room>           the room to join (default: pick one from the server's list)
-        --save-images <dir>     save the images others send into this directory
-        --reconnect-delay <ms>  first delay between reconnection attempts (default 1000; at most 5x)
-        --help                  this text
-      Then type a message, or one of:
-        /join <room>   /rooms   /who   /image <path>   /quit (or end the input)
-      """;
 
   /** How long a message may wait for its ack, including time spent in the send buffer. */
   private static final long SEND_TIMEOUT_SECONDS = 30;
@@ -84,39 +77,27 @@ public final class ChatSample {
   /** How long leaving waits for the acks of messages still on their way. */
   private static final long LEAVE_TIMEOUT_SECONDS = 5;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    int exitCode = run(args, stdin, System.out);
-    if (exitCode != 0) {
-      System.exit(exitCode);
-    }
+    Cli.exit(run(args, stdin, System.out));
   }
 
   /**
    * Runs the chat with these arguments, reading the user's lines from {@code in} and printing to
-   * {@code out}, until {@code /quit} or the end of the input. Returns the exit code: 0 after a
-   * normal session, 1 when the chat could not be joined, 2 for bad arguments.
+   * {@code out} (usage errors too), until {@code /quit} or the end of the input. Returns the exit
+   * code: 0 after a normal session, 1 when the chat could not be joined, 2 for bad arguments.
    */
-  static int run(String[] args, BufferedReader in, PrintStream out)
-      throws IOException, InterruptedException {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      out.println("error: " + e.getMessage());
-      out.print(USAGE);
-      return 2;
-    }
-    if (options.help()) {
-      out.print(USAGE);
-      return 0;
-    }
+  static int run(String[] args, BufferedReader in, PrintStream out) {
+    return Cli.execute(new Options(in, out), args, out, out);
+  }
 
+  private static int runChat(Options options, BufferedReader in, PrintStream out)
+      throws IOException, InterruptedException {
     // Our own demo server, unless --url names one. It is stopped in any case (finally).
-    DemoServer server = options.url() == null ? DemoServer.start(DemoServer.CHAT) : null;
+    DemoServer server = options.url == null ? DemoServer.start(DemoServer.CHAT) : null;
     Tether tether = Tether.create();
     try {
-      String url = server != null ? server.url() : options.url().replaceAll("/+$", "");
+      String url = server != null ? server.url() : options.url.replaceAll("/+$", "");
       if (server != null) {
         out.println("demo chat server listening at " + url);
       }
@@ -147,13 +128,13 @@ public final class ChatSample {
   private ChatSample(Tether tether, String url, Options options, PrintStream out) {
     this.out = out;
     this.url = url;
-    this.name = options.name();
-    this.saveImages = options.saveImages();
-    this.givenRoom = options.room();
+    this.name = options.name;
+    this.saveImages = options.saveImages;
+    this.givenRoom = options.room;
 
     // Both sockets share one connection (one Manager), so they must agree on its options.
     SocketOptions connection = SocketOptions.builder()
-        .reconnectionDelay(options.reconnectDelayMillis(), 5 * options.reconnectDelayMillis(), MILLISECONDS)
+        .reconnectionDelay(options.reconnectDelayMillis, 5 * options.reconnectDelayMillis, MILLISECONDS)
         .build();
     rooms = tether.socket(url + "/room", connection);
     chat = tether.socket(url + "/chat", connection.newBuilder().auth(Map.of("name", name)).build());
@@ -568,49 +549,47 @@ public final class ChatSample {
     }
   }
 
-  /** The command line. */
-  record Options(String url, String name, String room, Path saveImages, long reconnectDelayMillis,
-      boolean help) {
+  /** The command line, filled by picocli, and the chat run with it. */
+  @Command(name = "chat", abbreviateSynopsis = true, sortOptions = false,
+      description = "A terminal client for the room chat demo server.",
+      footer = {"", "Then type a message, or one of:",
+          "  /join <room>   /rooms   /who   /image <path>   /quit (or end the input)"})
+  static final class Options implements Callable<Integer> {
+    @Option(names = "--url", paramLabel = "<url>",
+        description = "the chat server (default: start the demo chat server)")
+    private String url;
 
-    static Options parse(String[] args) {
-      String url = null;
-      String name = String.format("user-%04d", ThreadLocalRandom.current().nextInt(10_000));
-      String room = null;
-      Path saveImages = null;
-      long reconnectDelay = 1_000;
-      boolean help = false;
-      for (int i = 0; i < args.length; i++) {
-        String option = args[i];
-        switch (option) {
-          case "--help", "-h" -> help = true;
-          case "--url" -> url = value(args, ++i, option);
-          case "--name" -> name = value(args, ++i, option);
-          case "--room" -> room = value(args, ++i, option);
-          case "--save-images" -> saveImages = Path.of(value(args, ++i, option));
-          case "--reconnect-delay" -> reconnectDelay = positive(value(args, ++i, option), option);
-          default -> throw new IllegalArgumentException("unknown option " + option);
-        }
-      }
-      return new Options(url, name, room, saveImages, reconnectDelay, help);
+    @Option(names = "--name", paramLabel = "<name>",
+        description = "your name, 1-32 characters (default: user-<4 random digits>)")
+    private String name = String.format("user-%04d", ThreadLocalRandom.current().nextInt(10_000));
+
+    @Option(names = "--room", paramLabel = "<room>",
+        description = "the room to join (default: pick one from the server's list)")
+    private String room;
+
+    @Option(names = "--save-images", paramLabel = "<dir>",
+        description = "save the images others send into this directory")
+    private Path saveImages;
+
+    @Option(names = "--reconnect-delay", paramLabel = "<ms>", defaultValue = "1000",
+        converter = Cli.PositiveLong.class,
+        description = "first delay between reconnection attempts (default ${DEFAULT-VALUE}; at most 5x)")
+    private long reconnectDelayMillis;
+
+    @Mixin
+    private Cli.Help help;
+
+    private final BufferedReader in;
+    private final PrintStream out;
+
+    private Options(BufferedReader in, PrintStream out) {
+      this.in = in;
+      this.out = out;
     }
 
-    private static String value(String[] args, int index, String option) {
-      if (index >= args.length || args[index].startsWith("--")) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[index];
-    }
-
-    private static long positive(String value, String option) {
-      try {
-        long number = Long.parseLong(value);
-        if (number > 0) {
-          return number;
-        }
-      } catch (NumberFormatException ignored) {
-        // reported below
-      }
-      throw new IllegalArgumentException(option + " needs a positive number, not " + value);
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      return runChat(this, in, out);
     }
   }
 }

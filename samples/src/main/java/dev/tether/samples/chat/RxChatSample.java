@@ -10,6 +10,7 @@ import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.TetherException;
 import dev.tether.rx.RxSocket;
+import dev.tether.samples.Cli;
 import dev.tether.samples.DemoServer;
 import dev.tether.samples.chat.ChatProtocol.ImageInfo;
 import dev.tether.samples.chat.ChatProtocol.JoinReply;
@@ -28,8 +29,12 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The chat of {@link ChatSample} written with Tether's RxJava 3 API ({@link RxSocket}), with a
@@ -50,50 +55,49 @@ import java.util.concurrent.TimeoutException;
  * printf 'hello\n/quit\n' | ./run-sample.sh rx-chat --name ann --room general
  * </pre>
  */
-public final class RxChatSample {
+@Command(name = "rx-chat", abbreviateSynopsis = true, sortOptions = false,
+    description = "The chat client written with RxJava 3: join one room and send each line you type.",
+    footer = {"", "Then type messages; /quit (or the end of the input) leaves."})
+public final class RxChatSample implements Callable<Integer> {
 
-  static final String USAGE = """
-      Usage: rx-chat [options]
-        --url <url>    the chat server (default: start the demo chat server)
-        --name <name>  your name, 1-32 characters (default: user-<4 random digits>)
-        --room <room>  the room to join (default: general)
-        --help         this text
-      Then type messages; /quit (or the end of the input) leaves.
-      """;
+  @Option(names = "--url", paramLabel = "<url>",
+      description = "the chat server (default: start the demo chat server)")
+  private String url;
+
+  @Option(names = "--name", paramLabel = "<name>",
+      description = "your name, 1-32 characters (default: user-<4 random digits>)")
+  private String name = String.format("user-%04d", ThreadLocalRandom.current().nextInt(10_000));
+
+  @Option(names = "--room", paramLabel = "<room>", defaultValue = "general",
+      description = "the room to join (default: ${DEFAULT-VALUE})")
+  private String room;
+
+  @Mixin
+  private Cli.Help help;
+
+  private final BufferedReader in;
+  private final PrintStream out;
+
+  private RxChatSample(BufferedReader in, PrintStream out) {
+    this.in = in;
+    this.out = out;
+  }
 
   public static void main(String[] args) {
     BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    int exitCode = run(args, stdin, System.out);
-    if (exitCode != 0) {
-      System.exit(exitCode);
-    }
+    Cli.exit(run(args, stdin, System.out));
   }
 
-  /** As {@link ChatSample#run}: returns 0 after a normal session, 1 if the chat refused us, 2 for bad arguments. */
+  /**
+   * As {@link ChatSample#run}: returns 0 after a normal session, 1 if the chat refused us, 2 for bad
+   * arguments (reported on {@code out}).
+   */
   static int run(String[] args, BufferedReader in, PrintStream out) {
-    String url = null;
-    String name = String.format("user-%04d", ThreadLocalRandom.current().nextInt(10_000));
-    String room = "general";
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
-      if (option.equals("--help") || option.equals("-h")) {
-        out.print(USAGE);
-        return 0;
-      }
-      boolean known = option.matches("--(url|name|room)");
-      if (!known || i + 1 == args.length) {
-        out.println("error: " + (known ? option + " needs a value" : "unknown option " + option));
-        out.print(USAGE);
-        return 2;
-      }
-      String value = args[++i];
-      switch (option) {
-        case "--url" -> url = value;
-        case "--name" -> name = value;
-        default -> room = value;
-      }
-    }
+    return Cli.execute(new RxChatSample(in, out), args, out, out);
+  }
 
+  @Override
+  public Integer call() {
     DemoServer server = url == null ? DemoServer.start(DemoServer.CHAT) : null;
     Tether tether = Tether.create();
     CompositeDisposable subscriptions = new CompositeDisposable();
@@ -234,8 +238,5 @@ public final class RxChatSample {
 
   private static String tag(String room) {
     return "[" + room + "]";
-  }
-
-  private RxChatSample() {
   }
 }

@@ -3,10 +3,15 @@ package dev.tether.samples.news;
 import dev.tether.ConnectError;
 import dev.tether.Socket;
 import dev.tether.Tether;
+import dev.tether.samples.Cli;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The classic socket.io warm-up: the server sends {@code news}, the client answers each one with a
@@ -16,42 +21,46 @@ import java.util.concurrent.atomic.AtomicReference;
  * server), connects to it, answers three news, disconnects and exits. Run it with {@code
  * ./run-sample.sh}.
  *
- * <pre>
- * Options:
- *   --url &lt;url&gt;    connect to this server instead of starting the demo server
- *   --count &lt;n&gt;    how many news to answer before leaving (default 3)
- * </pre>
+ * <p>{@code --url <url>} connects to that server instead of starting the demo server; {@code
+ * --count <n>} answers n news before leaving (default 3); {@code --help} lists them.
  */
-public final class NewsSample {
+@Command(name = "news", abbreviateSynopsis = true, sortOptions = false,
+    description = "The news/reply warm-up: answers each 'news' from the server with a 'reply', then leaves.")
+public final class NewsSample implements Callable<Integer> {
 
-  public static void main(String[] args) throws InterruptedException {
-    String url = null;
-    int count = 3;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--url") && i + 1 < args.length) {
-        url = args[++i];
-      } else if (args[i].equals("--count") && i + 1 < args.length) {
-        count = positive(args[++i]);
-      } else {
-        exit(2, "Unknown argument: " + args[i] + "\nUsage: NewsSample [--url <url>] [--count <n>]");
-      }
-    }
+  @Option(names = "--url", paramLabel = "<url>",
+      description = "connect to this server instead of starting the demo server")
+  private String url;
 
+  @Option(names = "--count", paramLabel = "<n>", defaultValue = "3", converter = Cli.PositiveInt.class,
+      description = "how many news to answer before leaving (default ${DEFAULT-VALUE})")
+  private int count;
+
+  @Mixin
+  private Cli.Help help;
+
+  public static void main(String[] args) {
+    Cli.exit(run(args));
+  }
+
+  /** Runs the sample; returns the exit code: 0, 1 when it could not talk to the server, 2 for bad arguments. */
+  static int run(String... args) {
+    return Cli.execute(new NewsSample(), args, System.out, System.err);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
     // Our own demo server, unless --url names one. It is stopped in any case (finally).
     NewsServer server = url == null ? NewsServer.start() : null;
     if (server != null) {
       System.out.println("demo server listening at " + server.url());
     }
-    int exitCode;
     try {
-      exitCode = talkTo(server == null ? url : server.url(), count);
+      return talkTo(server == null ? url : server.url(), count);
     } finally {
       if (server != null) {
         server.close();
       }
-    }
-    if (exitCode != 0) {
-      System.exit(exitCode);
     }
   }
 
@@ -111,23 +120,5 @@ public final class NewsSample {
     } finally {
       tether.close(); // stops every Tether thread
     }
-  }
-
-  private static int positive(String count) {
-    try {
-      int n = Integer.parseInt(count);
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    exit(2, "--count needs a positive number, not " + count);
-    return 0; // not reached
-  }
-
-  private static void exit(int code, String message) {
-    System.err.println(message);
-    System.exit(code);
   }
 }

@@ -3,27 +3,50 @@ package dev.tether.samples.news;
 import dev.tether.Socket;
 import dev.tether.Tether;
 import dev.tether.rx.RxSocket;
+import dev.tether.samples.Cli;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The news/reply warm-up with the RxJava 3 API: connect, then answer the first {@code count} news
  * with a {@code reply} acknowledged by nothing but the stream itself, then leave.
  *
  * <pre>
- * ./mvnw -q -pl samples -am package exec:java -DskipTests -Dsample=dev.tether.samples.news.RxNewsSample
+ * ./run-sample.sh rx-news --count 5
  * </pre>
  *
  * Options as {@link NewsSample}: {@code --url <url>} and {@code --count <n>} (default 3).
  */
-public final class RxNewsSample {
+@Command(name = "rx-news", abbreviateSynopsis = true, sortOptions = false,
+    description = "The news/reply warm-up with the RxJava 3 API.")
+public final class RxNewsSample implements Callable<Integer> {
+
+  @Option(names = "--url", paramLabel = "<url>",
+      description = "connect to this server instead of starting the demo server")
+  private String url;
+
+  @Option(names = "--count", paramLabel = "<n>", defaultValue = "3", converter = Cli.PositiveInt.class,
+      description = "how many news to answer before leaving (default ${DEFAULT-VALUE})")
+  private int count;
+
+  @Mixin
+  private Cli.Help help;
+
   public static void main(String[] args) {
-    String url = null;
-    int count = 3;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (args[i].equals("--url")) url = args[i + 1];
-      if (args[i].equals("--count")) count = Integer.parseInt(args[i + 1]);
-    }
+    Cli.exit(run(args));
+  }
+
+  /** Runs the sample; returns the exit code: 0, or 2 for bad arguments. */
+  static int run(String... args) {
+    return Cli.execute(new RxNewsSample(), args, System.out, System.err);
+  }
+
+  @Override
+  public Integer call() {
     NewsServer server = url == null ? NewsServer.start() : null;
     Tether tether = Tether.create();
     try {
@@ -41,12 +64,10 @@ public final class RxNewsSample {
           .andThen(Completable.fromAction(socket::disconnect))
           .blockingAwait();                                              // a main method may block
       System.out.println("done");
+      return 0;
     } finally {
       tether.close();
       if (server != null) server.close();
     }
-  }
-
-  private RxNewsSample() {
   }
 }

@@ -2,6 +2,7 @@ package dev.tether.samples.bot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.tether.AckTimeoutException;
 import dev.tether.DisconnectReason;
@@ -35,10 +36,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs {@link CommandBot} against the real chat demo server ({@code samples/demo-server/chat-server.js})
@@ -227,16 +232,28 @@ class CommandBotTest {
   void printsUsage() throws Exception {
     try (BotRun help = new BotRun("--help")) {
       assertThat(help.exitCode()).isZero();
-      assertThat(help.output()).startsWith("Usage: CommandBot").contains("--exit-after <n>");
+      assertThat(help.output()).startsWith("Usage: bot [OPTIONS]").contains("--exit-after=<n>", "!roll [NdM]");
     }
-    for (String[] wrong : List.of(new String[] {"--exit-after", "0"}, new String[] {"--bogus", "1"},
-        new String[] {"--url"}, new String[] {"--url", "localhost:3000"}, new String[] {"--prefix", ""},
-        new String[] {"stray"})) {
-      try (BotRun bot = new BotRun(wrong)) {
-        assertThat(bot.exitCode()).as(String.join(" ", wrong)).isEqualTo(2);
-        assertThat(bot.output()).contains("Usage: CommandBot");
-      }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badArguments")
+  void badArgumentsAreUsageErrors(List<String> args, String message) throws Exception {
+    try (BotRun bot = new BotRun(args.toArray(String[]::new))) {
+      assertThat(bot.exitCode()).isEqualTo(2);
+      assertThat(bot.output()).startsWith(message).endsWith("Try --help for the options." + System.lineSeparator());
     }
+  }
+
+  static Stream<Arguments> badArguments() {
+    return Stream.of(
+        arguments(List.of("--exit-after", "0"), "Invalid value for option '--exit-after': needs a positive number, not 0"),
+        arguments(List.of("--bogus", "1"), "Unknown options: '--bogus', '1'"),
+        arguments(List.of("--url"), "Missing required parameter for option '--url' (<url>)"),
+        arguments(List.of("--url", "localhost:3000"),
+            "Invalid value for option '--url': needs an http(s):// or ws(s):// URL, not localhost:3000"),
+        arguments(List.of("--prefix", ""), "Invalid value for option '--prefix': must be non-empty, without spaces"),
+        arguments(List.of("stray"), "Unmatched argument at index 0: 'stray'"));
   }
 
   /** What chat-server.js never sends is still handled: the payload checks on their own. */

@@ -278,15 +278,35 @@ class ChatSampleTest {
   void printsUsageForHelpAndBadArguments() throws Exception {
     try (InteractiveRun help = InteractiveRun.start("help", ChatSample::run, "--help")) {
       assertThat(help.awaitExit()).isZero();
-      assertThat(help.lines()).first().isEqualTo("Usage: chat [options]");
+      assertThat(help.lines()).first().isEqualTo("Usage: chat [OPTIONS]");
+      assertThat(help.lines()).anyMatch(line -> line.contains("--reconnect-delay=<ms>"))
+          .contains("  /join <room>   /rooms   /who   /image <path>   /quit (or end the input)");
     }
     try (InteractiveRun bad = InteractiveRun.start("bad", ChatSample::run, "--colour", "red")) {
       assertThat(bad.awaitExit()).isEqualTo(2);
-      assertThat(bad.lines()).startsWith("error: unknown option --colour", "Usage: chat [options]");
+      assertThat(bad.lines()).containsExactly("Unknown options: '--colour', 'red'", "Try --help for the options.");
     }
     try (InteractiveRun bad = InteractiveRun.start("bad", ChatSample::run, "--name")) {
       assertThat(bad.awaitExit()).isEqualTo(2);
-      assertThat(bad.lines()).first().isEqualTo("error: --name needs a value");
+      assertThat(bad.lines()).containsExactly("Missing required parameter for option '--name' (<name>)",
+          "Try --help for the options.");
+    }
+    try (InteractiveRun bad = InteractiveRun.start("bad", ChatSample::run, "--reconnect-delay", "0")) {
+      assertThat(bad.awaitExit()).isEqualTo(2);
+      assertThat(bad.lines()).first()
+          .isEqualTo("Invalid value for option '--reconnect-delay': needs a positive number, not 0");
+    }
+  }
+
+  /** Arguments reach the sample as they are: a name with both quotes, an empty room name. */
+  @Test
+  void takesArgumentsAsTheyAre() throws Exception {
+    try (DemoServer server = DemoServer.start(DemoServer.CHAT);
+        InteractiveRun run = InteractiveRun.start("quotes", ChatSample::run,
+            "--url", server.url(), "--name", "a'b\"c", "--room", "")) {
+      assertThat(run.awaitExit()).as("the server refuses the empty room name").isEqualTo(1);
+      assertThat(run.lines()).contains("connected to " + server.url() + " as a'b\"c",
+          "! could not join : invalid room name");
     }
   }
 

@@ -121,11 +121,18 @@ class RxChatSampleTest {
   void printsUsageForHelpAndBadArguments() throws Exception {
     try (InteractiveRun help = InteractiveRun.start("rx-help", RxChatSample::run, "--help")) {
       assertThat(help.awaitExit()).isZero();
-      assertThat(help.lines()).first().isEqualTo("Usage: rx-chat [options]");
+      assertThat(help.lines()).first().isEqualTo("Usage: rx-chat [OPTIONS]");
+      assertThat(help.lines()).anyMatch(line -> line.contains("--room=<room>"));
     }
     try (InteractiveRun bad = InteractiveRun.start("rx-bad", RxChatSample::run, "--room")) {
       assertThat(bad.awaitExit()).isEqualTo(2);
-      assertThat(bad.lines()).first().isEqualTo("error: --room needs a value");
+      assertThat(bad.lines()).containsExactly("Missing required parameter for option '--room' (<room>)",
+          "Try --help for the options.");
+    }
+    try (InteractiveRun bad = InteractiveRun.start("rx-bad", RxChatSample::run, "--rom", "general")) {
+      assertThat(bad.awaitExit()).isEqualTo(2);
+      assertThat(bad.lines()).containsExactly("Unknown options: '--rom', 'general'",
+          "Possible solutions: --room", "Try --help for the options.");
     }
   }
 }

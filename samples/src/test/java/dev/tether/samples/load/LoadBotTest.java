@@ -175,7 +175,31 @@ class LoadBotTest {
     Run run = run("--url", server.url(), "--scenario", "connect /chat; ack join room-1");
 
     assertThat(run.exitCode).isEqualTo(2);
-    assertThat(run.err).startsWith("--scenario: step 2 (ack join room-1): not valid JSON: room-1");
+    assertThat(run.err).startsWith(
+        "Invalid value for option '--scenario': step 2 (ack join room-1): not valid JSON: room-1");
+    assertThat(run.out).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      --users 0                  | Invalid value for option '--users': must be between 1 and 1000000, not 0
+      --users many               | Invalid value for option '--users': 'many' is not a number
+      --ramp -1                  | Invalid value for option '--ramp': must be 0 or more users per second, not -1
+      --think 5x                 | Invalid value for option '--think': '5x' is not a duration like 250ms, 5s, 1.5s or 2m
+      --think 500ms..100ms       | Invalid value for option '--think': the range 500ms..100ms ends before it starts
+      --ack-timeout 0ms          | Invalid value for option '--ack-timeout': a timeout must be at least 1ms, not 0ms
+      --transports carrier-pigeon | Invalid value for option '--transports': expected one of [websocket, polling, upgrade]
+      --report xml               | Invalid value for option '--report': expected one of [text, json]
+      --scenario-file no/such/file | Invalid value for option '--scenario-file': cannot read it: java.nio.file.NoSuchFileException
+      --bogus                    | Unknown option: '--bogus'
+      --users                    | Missing required parameter for option '--users' (<n>)
+      --users 5 --users 6        | option '--users' (<n>) should be specified only once
+      """)
+  void badArgumentsAreUsageErrors(String args, String message) throws Exception {
+    Run run = run(args.split(" "));
+
+    assertThat(run.exitCode).isEqualTo(2);
+    assertThat(run.err).startsWith(message).endsWith("Try --help for the options." + System.lineSeparator());
     assertThat(run.out).isEmpty();
   }
 
@@ -184,10 +208,12 @@ class LoadBotTest {
     Run run = run("--help");
 
     assertThat(run.exitCode).isZero();
-    assertThat(run.out).contains("--url", "--users", "--ramp", "--think", "--seed", "--scenario ",
+    assertThat(run.out).startsWith("Usage: load [OPTIONS]");
+    assertThat(run.out).contains("--url", "--users", "--ramp", "--think", "--seed", "--scenario=",
         "--scenario-file", "--namespace", "--transports", "--connect-timeout", "--ack-timeout",
         "--await-timeout", "--duration", "--report", "--no-progress", "--help", "${vu%N}",
-        "ack join \"room-${vu/10}\" expect ok=true");
+        "ack join \"room-${vu/10}\" expect ok=true", "Exit code: 0 when no user failed");
+    assertThat(run.err).isEmpty();
   }
 
   private static void assertLatency(JsonObject latency, long count) {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,23 @@ class NewsSampleTest {
     assertThat(server.isAlive()).isFalse();
   }
 
+  @Test
+  void printsUsageForHelpAndBadArguments() {
+    Run help = run("--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).startsWith("Usage: news [OPTIONS]").contains("--url=<url>", "--count=<n>", "(default 3)");
+
+    Run unknown = run("--cuont", "2");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("Unknown options: '--cuont', '2'").endsWith("Try --help for the options."
+        + System.lineSeparator());
+    assertThat(unknown.out()).isEmpty();
+
+    Run zero = run("--count", "0");
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.err()).startsWith("Invalid value for option '--count': needs a positive number, not 0");
+  }
+
   /** Runs NewsSample.main and returns what it printed on System.out. */
   private static String runMain(String... args) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -72,6 +90,33 @@ class NewsSampleTest {
     String output = bytes.toString(StandardCharsets.UTF_8);
     System.out.print(output); // for the surefire report
     return output;
+  }
+
+  record Run(int exitCode, String out, String err) {
+  }
+
+  /** Runs {@code sample} with System.out and System.err captured. */
+  static Run capture(ToIntFunction<String[]> sample, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exitCode;
+    try {
+      exitCode = sample.applyAsInt(args);
+    } finally {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+    Run run = new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    System.out.print(run.out() + run.err()); // for the surefire report
+    return run;
+  }
+
+  private static Run run(String... args) {
+    return capture(NewsSample::run, args);
   }
 
   private static List<String> replies(NewsServer server) {

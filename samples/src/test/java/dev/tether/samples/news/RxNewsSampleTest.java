@@ -27,4 +27,15 @@ class RxNewsSampleTest {
           assertThat(server.output()).contains("Hello Node.JS from Rx"));
     }
   }
+
+  @Test void printsUsageForHelpAndBadArguments() {
+    NewsSampleTest.Run help = NewsSampleTest.capture(RxNewsSample::run, "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).startsWith("Usage: rx-news [OPTIONS]").contains("--url=<url>", "--count=<n>");
+
+    NewsSampleTest.Run bad = NewsSampleTest.capture(RxNewsSample::run, "--count", "many");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).isEqualTo("Invalid value for option '--count': 'many' is not a number"
+        + System.lineSeparator() + "Try --help for the options." + System.lineSeparator());
+  }
 }

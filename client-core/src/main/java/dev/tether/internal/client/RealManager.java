@@ -73,6 +73,9 @@ public final class RealManager implements Manager {
   private boolean paused;
   private Cancellable reconnectTimer = Cancellable.NONE;
   private boolean attemptScheduled;
+  /** Connections closing gracefully, and what waits for all of them to finish. */
+  private int goodbyesInFlight;
+  private final List<Runnable> afterGoodbyes = new ArrayList<>();
   /** Which socket flushes first on the next {@code onWritable}. */
   private int writableTurn;
   private @Nullable Connection connection;
@@ -542,15 +545,30 @@ public final class RealManager implements Manager {
     closeConnection(() -> { });
   }
 
-  /** Closes the connection, if any; {@code then} runs on the loop once its goodbye is done. */
+  /**
+   * Closes the connection, if any; {@code then} runs on the loop once its goodbye is done — and once
+   * every earlier goodbye is done too, so that closing the Manager right after its last socket left
+   * does not cut off what that socket still had to write.
+   */
   private void closeConnection(Runnable then) {
     Connection current = connection;
     if (current == null) {
-      then.run();
+      if (goodbyesInFlight == 0) {
+        then.run();
+      } else {
+        afterGoodbyes.add(then);
+      }
       return;
     }
     connectionGone();
-    current.close(then);
+    goodbyesInFlight++;
+    afterGoodbyes.add(then);
+    current.close(() -> {
+      if (--goodbyesInFlight > 0) return;
+      List<Runnable> ready = new ArrayList<>(afterGoodbyes);
+      afterGoodbyes.clear();
+      for (Runnable task : ready) task.run();
+    });
   }
 
   @Override public String toString() {

@@ -206,6 +206,19 @@ public final class EngineSocket {
   }
 
   /**
+   * Queues a goodbye packet (a namespace DISCONNECT): on polling it goes in a request of its own,
+   * after the requests carrying the data queued before it have been answered, so the server has
+   * handled that data before it hears the goodbye. On WebSocket every packet is a frame of its own
+   * already; frames that reach the server in one read can still be handled together (best effort).
+   */
+  public void sendGoodbye(EnginePacket packet) {
+    loop.checkInLoop();
+    if (state != State.OPEN) throw new IllegalStateException("cannot send while " + state);
+    writeBuffer.addGoodbye(packet);
+    flush();
+  }
+
+  /**
    * True while the data waiting for the transport is within the write window: a caller with its own
    * bounded buffer keeps further data there while this is false, and {@link Listener#onWritable} says
    * when to try again. This is how one bound covers everything not yet written.
@@ -263,7 +276,7 @@ public final class EngineSocket {
             options.closeTimeoutMillis(), TimeUnit.MILLISECONDS);
         abandonProbe();
         if (transport instanceof PollingTransport) {
-          writeBuffer.add(EnginePacket.CLOSE);
+          writeBuffer.addGoodbye(EnginePacket.CLOSE);
           closePacketQueued = true;
         }
         flush();
@@ -294,7 +307,7 @@ public final class EngineSocket {
       long size = 0;
       while (!writeBuffer.isEmpty()) {
         long packetSize = current.size(writeBuffer.peek(), batch.isEmpty());
-        if (!batch.isEmpty() && size + packetSize > budget) break;
+        if (!batch.isEmpty() && (size + packetSize > budget || writeBuffer.goodbyeNext())) break;
         written = writeBuffer.poll(batch, written);
         size += packetSize;
       }

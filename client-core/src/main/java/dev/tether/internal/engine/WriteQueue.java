@@ -24,6 +24,8 @@ final class WriteQueue {
   static final long WINDOW_BYTES = 1024 * 1024;
   /** The tag of a packet that belongs to no unit (or is not a unit's last packet). */
   private static final Object NO_TAG = new Object();
+  /** The tag of a goodbye: a packet that must not share a request with the data before it. */
+  private static final Object GOODBYE = new Object();
 
   private final ArrayDeque<EnginePacket> packets = new ArrayDeque<>();
   /** Parallel to {@link #packets}: the tag of each, or {@link #NO_TAG}. */
@@ -78,6 +80,22 @@ final class WriteQueue {
     return unitBytes;
   }
 
+  /**
+   * Queues a goodbye (a namespace DISCONNECT, the session's CLOSE). A Socket.IO server handles an
+   * event one tick after it parsed it, and ignores it if a goodbye parsed in the same tick took the
+   * socket away meanwhile: so a goodbye never rides in the same batch as data queued before it.
+   */
+  void addGoodbye(EnginePacket packet) {
+    packets.add(packet);
+    tags.add(GOODBYE);
+    bytes += weight(packet);
+  }
+
+  /** True when the next packet is a goodbye, which must start a batch of its own. */
+  boolean goodbyeNext() {
+    return tags.peek() == GOODBYE;
+  }
+
   /** Queues {@code packet} ahead of everything (a heartbeat answer must not wait behind data). */
   void addFirst(EnginePacket packet) {
     packets.addFirst(packet);
@@ -103,7 +121,7 @@ final class WriteQueue {
     if (packet == null) throw new IllegalStateException("empty");
     bytes = packets.isEmpty() ? 0 : bytes - weight(packet);
     batch.add(packet);
-    if (tag != NO_TAG) {
+    if (tag != NO_TAG && tag != GOODBYE) {
       if (written == null) written = new ArrayList<>();
       written.add(tag);
     }
@@ -114,7 +132,7 @@ final class WriteQueue {
   List<Object> clear() {
     List<Object> unsent = Collections.emptyList();
     for (Object tag : tags) {
-      if (tag == NO_TAG) continue;
+      if (tag == NO_TAG || tag == GOODBYE) continue;
       if (unsent.isEmpty()) unsent = new ArrayList<>();
       unsent.add(tag);
     }

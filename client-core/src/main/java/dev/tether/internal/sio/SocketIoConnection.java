@@ -101,7 +101,8 @@ final class SocketIoConnection implements Connection {
     recoverable.remove(namespace);
     if (!isOpen()) return;
     try {
-      send(SioPacket.disconnect(namespace));
+      // A goodbye: after the emits queued before it have reached the server (see EngineSocket.sendGoodbye).
+      for (EnginePacket packet : protocol.encode(SioPacket.disconnect(namespace))) engine.sendGoodbye(packet);
     } catch (RuntimeException e) {
       logger.log(Level.FINE, "could not send DISCONNECT for " + namespace, e);
     }

@@ -1,6 +1,6 @@
 package dev.tether.internal;
 
-import dev.tether.internal.engine.HttpClientProvider;
+import dev.tether.internal.http.HttpClientProvider;
 import dev.tether.internal.loop.DaemonThreadFactory;
 import dev.tether.internal.loop.ScheduledExecutorTaskScheduler;
 import dev.tether.internal.loop.SerialExecutor;

@@ -2,6 +2,8 @@ package dev.tether.internal.engine;
 
 import dev.tether.DisconnectReason;
 import dev.tether.TransportException;
+import dev.tether.internal.http.ConnectionHttp;
+import dev.tether.internal.http.HttpClientProvider;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.util.Redact;

@@ -1,6 +1,8 @@
 package dev.tether.internal.engine;
 
 import dev.tether.TransportException;
+import dev.tether.internal.http.ConnectionHttp;
+import dev.tether.internal.http.HttpFailures;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.util.Redact;
 import java.io.IOException;

@@ -2,12 +2,11 @@ package dev.tether.internal.engine;
 
 import dev.tether.TransportException;
 import dev.tether.TransportException.Kind;
+import dev.tether.internal.http.ConnectionHttp;
+import dev.tether.internal.http.HttpFailures;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.util.Redact;
-import java.io.IOException;
-import java.net.ProtocolException;
-import java.nio.charset.Charset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -15,10 +14,8 @@ import java.util.logging.Logger;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import okio.Buffer;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +32,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class WebSocketTransport implements Transport {
   private static final Logger logger = Logger.getLogger(WebSocketTransport.class.getName());
-  private static final Charset UTF_8 = Charset.forName("UTF-8");
   /** Above this many queued bytes the transport reports itself busy. */
   static final long HIGH_WATER = 256 * 1024;
   /**
@@ -255,38 +251,18 @@ final class WebSocketTransport implements Transport {
 
     private TransportException describe(Throwable t, @Nullable Response response) {
       String what = (sid == null ? "websocket handshake" : "websocket") + " to " + redactedEndpoint;
-      if (response != null && response.code() != 101) {
-        String body = readErrorBody(response.body());
-        TransportException error = HttpFailures.fromStatus(what, response.code(), body);
-        // engine.io refuses every WebSocket handshake with 400 and the reason as text.
-        if (response.code() == 400) {
-          String reason = body.trim();
-          if (reason.equals("Session ID unknown")) {
-            return new TransportException(Kind.SESSION_UNKNOWN, error.getMessage(), 400, reason, null);
-          }
-          if (reason.equals("Forbidden")) {
-            return new TransportException(Kind.FORBIDDEN, error.getMessage(), 400, reason, null);
-          }
+      TransportException error = HttpFailures.fromWebSocketFailure(what, t, response);
+      // engine.io refuses every WebSocket handshake with 400 and the reason as text.
+      if (response != null && response.code() == 400 && error.serverMessage() != null) {
+        String reason = error.serverMessage().trim();
+        if (reason.equals("Session ID unknown")) {
+          return new TransportException(Kind.SESSION_UNKNOWN, error.getMessage(), 400, reason, null);
         }
-        return error;
+        if (reason.equals("Forbidden")) {
+          return new TransportException(Kind.FORBIDDEN, error.getMessage(), 400, reason, null);
+        }
       }
-      if (t instanceof ProtocolException) {
-        // e.g. a 101 followed by bytes that are not WebSocket frames (a bad EIO version)
-        return new TransportException(Kind.PROTOCOL_ERROR, what + ": " + t.getMessage(), t);
-      }
-      if (t instanceof IOException) return HttpFailures.fromIOException(what, (IOException) t);
-      return new TransportException(Kind.CONNECTION_LOST, what + " failed: " + t, t);
-    }
-  }
-
-  private static String readErrorBody(@Nullable ResponseBody body) {
-    if (body == null) return "";
-    try {
-      Buffer buffer = new Buffer();
-      body.source().read(buffer, 4096);
-      return buffer.readString(UTF_8);
-    } catch (IOException | RuntimeException e) {
-      return "";
+      return error;
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.tether.internal.engine;
+package dev.tether.internal.http;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,11 +16,11 @@ import okhttp3.HttpUrl;
  *
  * <p>Thread-safe: OkHttp calls it from its I/O threads.
  */
-final class ConnectionCookieJar implements CookieJar {
+public final class ConnectionCookieJar implements CookieJar {
   private final CookieJar application;
   private final List<Cookie> cookies = new ArrayList<>(); // guarded by this
 
-  ConnectionCookieJar(CookieJar application) {
+  public ConnectionCookieJar(CookieJar application) {
     this.application = application;
   }
 
@@ -59,7 +59,7 @@ final class ConnectionCookieJar implements CookieJar {
     return result;
   }
 
-  synchronized List<Cookie> snapshot() {
+  public synchronized List<Cookie> snapshot() {
     return new ArrayList<>(cookies);
   }
 

@@ -1,4 +1,4 @@
-package dev.tether.internal.engine;
+package dev.tether.internal.http;
 
 import okhttp3.OkHttpClient;
 

@@ -1,4 +1,4 @@
-package dev.tether.internal.engine;
+package dev.tether.internal.http;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -11,17 +11,17 @@ import okhttp3.OkHttpClient;
  *
  * <p>Not thread-safe: used on the connection's event loop.
  */
-final class ConnectionHttp {
+public final class ConnectionHttp {
   private final HttpClientProvider shared;
   private final ConnectionCookieJar cookies;
   private final Map<Long, OkHttpClient> clients = new HashMap<>();
 
-  ConnectionHttp(HttpClientProvider shared) {
+  public ConnectionHttp(HttpClientProvider shared) {
     this.shared = shared;
     this.cookies = new ConnectionCookieJar(shared.client(0).cookieJar());
   }
 
-  OkHttpClient client(long readTimeoutMillis) {
+  public OkHttpClient client(long readTimeoutMillis) {
     Long key = readTimeoutMillis;
     OkHttpClient client = clients.get(key);
     if (client == null) {
@@ -36,7 +36,7 @@ final class ConnectionHttp {
    * upgrade): OkHttp may retry them on a fresh connection when a pooled one turns out to be dead, e.g.
    * right after a network drop. Requests of an open session are never retried (a POST could arrive twice).
    */
-  OkHttpClient openingClient(long readTimeoutMillis) {
+  public OkHttpClient openingClient(long readTimeoutMillis) {
     Long key = -readTimeoutMillis - 1; // a separate cache slot
     OkHttpClient client = clients.get(key);
     if (client == null) {
@@ -46,7 +46,7 @@ final class ConnectionHttp {
     return client;
   }
 
-  ConnectionCookieJar cookies() {
+  public ConnectionCookieJar cookies() {
     return cookies;
   }
 }

@@ -1,4 +1,4 @@
-package dev.tether.internal.engine;
+package dev.tether.internal.http;
 
 import static java.util.Collections.singletonList;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.tether.internal.engine;
+package dev.tether.internal.http;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -9,17 +9,27 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.Charset;
 import javax.net.ssl.SSLException;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
-/** Turns HTTP statuses and I/O exceptions into {@link TransportException}s with a useful kind. */
-final class HttpFailures {
+/**
+ * Turns HTTP statuses and I/O exceptions into {@link TransportException}s with a useful kind: one
+ * mapping for every kind of server, so a refused WebSocket upgrade reads the same whoever refused it.
+ */
+public final class HttpFailures {
+  private static final Charset UTF_8 = Charset.forName("UTF-8");
+
   private HttpFailures() {
   }
 
-  static TransportException fromStatus(String what, int status, String body) {
+  public static TransportException fromStatus(String what, int status, String body) {
     Integer code = null;
     String message = null;
     JsonObject object = parseObject(body);
@@ -60,7 +70,7 @@ final class HttpFailures {
     }
   }
 
-  static TransportException fromIOException(String what, IOException e) {
+  public static TransportException fromIOException(String what, IOException e) {
     Kind kind;
     if (e instanceof ConnectException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {
@@ -79,5 +89,34 @@ final class HttpFailures {
 
   private static boolean isCallTimeout(@Nullable Throwable e) {
     return e instanceof InterruptedIOException && "timeout".equals(e.getMessage());
+  }
+
+  /**
+   * Why OkHttp's WebSocket failed ({@code WebSocketListener.onFailure}): the refused upgrade's HTTP
+   * status, a 101 followed by bytes that are not WebSocket frames, or the I/O failure.
+   *
+   * @param what names the request in the message, e.g. {@code "websocket to http://host/chat"}
+   */
+  public static TransportException fromWebSocketFailure(String what, Throwable t, @Nullable Response response) {
+    if (response != null && response.code() != 101) {
+      return fromStatus(what, response.code(), errorBody(response.body()));
+    }
+    if (t instanceof ProtocolException) {
+      return new TransportException(Kind.PROTOCOL_ERROR, what + ": " + t.getMessage(), t);
+    }
+    if (t instanceof IOException) return fromIOException(what, (IOException) t);
+    return new TransportException(Kind.CONNECTION_LOST, what + " failed: " + t, t);
+  }
+
+  /** The start of an error response's body (4 KiB at most), or "" when there is none or it cannot be read. */
+  public static String errorBody(@Nullable ResponseBody body) {
+    if (body == null) return "";
+    try {
+      Buffer buffer = new Buffer();
+      body.source().read(buffer, 4096);
+      return buffer.readString(UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 }

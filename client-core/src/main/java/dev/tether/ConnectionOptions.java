@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * one through the shortcuts on {@link SocketOptions.Builder} (as in {@code io(url, {transports, auth})}
  * of the JavaScript client).
  *
+ * <p><b>Kind of server.</b> By default the server is a Socket.IO server (socket.io 3.x/4.x);
+ * {@link Builder#plainWebSocket(PlainWebSocket)} connects to a plain WebSocket server instead. The
+ * Socket.IO endpoint options ({@link Builder#path}, {@link Builder#transports} with polling,
+ * {@link Builder#upgrade}, {@link Builder#rememberUpgrade}) mean nothing there: combining them with a
+ * plain WebSocket fails at {@link Builder#build()}.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class ConnectionOptions {
@@ -42,6 +48,9 @@ public final class ConnectionOptions {
   private final long reconnectionDelayMillis;
   private final long reconnectionDelayMaxMillis;
   private final double randomizationFactor;
+  private final @Nullable PlainWebSocket plainWebSocket;
+  /** Which Socket.IO endpoint options were set explicitly (see {@link Builder#check}); not compared. */
+  private final int socketIoOptionsSet;
 
   private ConnectionOptions(Builder builder) {
     path = builder.path;
@@ -60,6 +69,8 @@ public final class ConnectionOptions {
     reconnectionDelayMillis = builder.reconnectionDelayMillis;
     reconnectionDelayMaxMillis = builder.reconnectionDelayMaxMillis;
     randomizationFactor = builder.randomizationFactor;
+    plainWebSocket = builder.plainWebSocket;
+    socketIoOptionsSet = builder.socketIoOptionsSet;
   }
 
   public static Builder builder() {
@@ -70,7 +81,10 @@ public final class ConnectionOptions {
     return new Builder(this);
   }
 
-  /** The server's endpoint path. Default {@code /socket.io/}. */
+  /**
+   * The Socket.IO server's endpoint path. Default {@code /socket.io/}. Unused for a
+   * {@linkplain #plainWebSocket() plain WebSocket}, whose endpoint is the URL's path.
+   */
   public String path() {
     return path;
   }
@@ -88,19 +102,27 @@ public final class ConnectionOptions {
     return extraHeaders;
   }
 
-  /** Allowed transports in order of preference. Default {@code [POLLING, WEBSOCKET]}: poll first, then upgrade. */
+  /**
+   * Allowed transports in order of preference. Default {@code [POLLING, WEBSOCKET]}: poll first, then
+   * upgrade. {@code [WEBSOCKET]} for a {@linkplain #plainWebSocket() plain WebSocket}.
+   */
   public List<Transport> transports() {
-    return transports;
+    return plainWebSocket != null ? Collections.singletonList(Transport.WEBSOCKET) : transports;
   }
 
-  /** Upgrade from polling to WebSocket when the server offers it. Default true. */
+  /** Upgrade from polling to WebSocket when the server offers it. Default true; false for a plain WebSocket. */
   public boolean upgrade() {
-    return upgrade;
+    return upgrade && plainWebSocket == null;
   }
 
   /** Start the next session on WebSocket when an upgrade of this connection worked. Default false. */
   public boolean rememberUpgrade() {
-    return rememberUpgrade;
+    return rememberUpgrade && plainWebSocket == null;
+  }
+
+  /** The plain WebSocket server this connection reaches, or null (the default) for a Socket.IO server. */
+  public @Nullable PlainWebSocket plainWebSocket() {
+    return plainWebSocket;
   }
 
   /** How long opening the connection (the handshake) may take. Default 20 s. */
@@ -144,7 +166,8 @@ public final class ConnectionOptions {
         && reconnection == other.reconnection && reconnectionAttempts == other.reconnectionAttempts
         && reconnectionDelayMillis == other.reconnectionDelayMillis
         && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
-        && Double.compare(randomizationFactor, other.randomizationFactor) == 0;
+        && Double.compare(randomizationFactor, other.randomizationFactor) == 0
+        && (plainWebSocket == null ? other.plainWebSocket == null : plainWebSocket.equals(other.plainWebSocket));
   }
 
   @Override public int hashCode() {
@@ -158,12 +181,13 @@ public final class ConnectionOptions {
     h = 31 * h + (int) (reconnectionDelayMillis ^ (reconnectionDelayMillis >>> 32));
     h = 31 * h + (int) (reconnectionDelayMaxMillis ^ (reconnectionDelayMaxMillis >>> 32));
     long jitter = Double.doubleToLongBits(randomizationFactor);
-    return 31 * h + (int) (jitter ^ (jitter >>> 32));
+    h = 31 * h + (int) (jitter ^ (jitter >>> 32));
+    return 31 * h + (plainWebSocket == null ? 0 : plainWebSocket.hashCode());
   }
 
   /** Every option, with query values and header values left out (they may hold secrets). */
   @Override public String toString() {
-    return "ConnectionOptions{path=" + path + ", query keys=" + query.keySet() + ", header names="
+    return "ConnectionOptions{" + (plainWebSocket != null ? plainWebSocket + ", " : "") + "path=" + path + ", query keys=" + query.keySet() + ", header names="
         + extraHeaders.keySet() + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade="
         + rememberUpgrade + ", timeout=" + timeoutMillis + "ms, reconnection=" + reconnection + " (attempts "
         + reconnectionAttempts + ", delay " + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis
@@ -184,6 +208,8 @@ public final class ConnectionOptions {
     private long reconnectionDelayMillis = 1_000;
     private long reconnectionDelayMaxMillis = 5_000;
     private double randomizationFactor = 0.5;
+    private @Nullable PlainWebSocket plainWebSocket;
+    private int socketIoOptionsSet;
 
     Builder() {
     }
@@ -203,11 +229,14 @@ public final class ConnectionOptions {
       reconnectionDelayMillis = options.reconnectionDelayMillis;
       reconnectionDelayMaxMillis = options.reconnectionDelayMaxMillis;
       randomizationFactor = options.randomizationFactor;
+      plainWebSocket = options.plainWebSocket;
+      socketIoOptionsSet = options.socketIoOptionsSet;
     }
 
     /** The server's endpoint path (a trailing {@code /} is added). Default {@code /socket.io/}. */
     public Builder path(String path) {
       this.path = Checks.endpointPath(path);
+      socketIoOptionsSet |= PATH;
       return this;
     }
 
@@ -268,16 +297,19 @@ public final class ConnectionOptions {
         if (!list.contains(transport)) list.add(transport);
       }
       this.transports = list;
+      if (list.contains(Transport.POLLING)) socketIoOptionsSet |= POLLING;
       return this;
     }
 
     public Builder upgrade(boolean upgrade) {
       this.upgrade = upgrade;
+      socketIoOptionsSet |= UPGRADE;
       return this;
     }
 
     public Builder rememberUpgrade(boolean rememberUpgrade) {
       this.rememberUpgrade = rememberUpgrade;
+      socketIoOptionsSet |= REMEMBER_UPGRADE;
       return this;
     }
 
@@ -318,9 +350,50 @@ public final class ConnectionOptions {
       return this;
     }
 
+    /**
+     * Connects to a plain WebSocket server, framing events with {@code envelope}, with the default
+     * ping interval and close codes. Shortcut for {@code plainWebSocket(PlainWebSocket.of(envelope))}.
+     */
+    public Builder plainWebSocket(Envelope envelope) {
+      checkNotNull(envelope, "envelope");
+      return plainWebSocket(PlainWebSocket.of(envelope));
+    }
+
+    /**
+     * Connects to a plain WebSocket server (see {@link PlainWebSocket}) instead of a Socket.IO server.
+     * {@link #path}, {@link #transports} with polling, {@link #upgrade} and {@link #rememberUpgrade}
+     * cannot be combined with it ({@link #build()} fails).
+     */
+    public Builder plainWebSocket(PlainWebSocket plainWebSocket) {
+      checkNotNull(plainWebSocket, "plainWebSocket");
+      this.plainWebSocket = plainWebSocket;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a plain WebSocket is combined with Socket.IO endpoint options
+     */
     public ConnectionOptions build() {
+      check();
       return new ConnectionOptions(this);
     }
+
+    /** A plain WebSocket has no path, polling or upgrade: setting one is a mistake, said here rather than ignored. */
+    private void check() {
+      if (plainWebSocket == null || socketIoOptionsSet == 0) return;
+      StringBuilder set = new StringBuilder();
+      if ((socketIoOptionsSet & PATH) != 0) set.append(", path (the URL's path is the endpoint: put it there)");
+      if ((socketIoOptionsSet & POLLING) != 0) set.append(", transports(POLLING) (a plain WebSocket cannot poll)");
+      if ((socketIoOptionsSet & UPGRADE) != 0) set.append(", upgrade");
+      if ((socketIoOptionsSet & REMEMBER_UPGRADE) != 0) set.append(", rememberUpgrade");
+      throw new IllegalArgumentException("Socket.IO endpoint options cannot be combined with a plain WebSocket: "
+          + set.substring(2));
+    }
+
+    private static final int PATH = 1;
+    private static final int POLLING = 2;
+    private static final int UPGRADE = 4;
+    private static final int REMEMBER_UPGRADE = 8;
   }
 
   static void checkNotNull(@Nullable Object value, String name) {

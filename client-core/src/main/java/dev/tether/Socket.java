@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One Socket.IO namespace on a {@link Manager}'s connection: connect it, listen to events, emit.
+ * One Socket.IO namespace on a {@link Manager}'s connection, or the one socket of a plain WebSocket
+ * server (see {@link PlainWebSocket}): connect it, listen to events, emit.
  *
  * <pre>{@code
  * Socket socket = tether.socket("http://localhost:8005");
@@ -40,13 +41,24 @@ import org.jspecify.annotations.Nullable;
  * Emits made while the socket is not connected are buffered and sent, in order, once it connects.
  */
 public interface Socket extends Closeable {
+  /**
+   * The event that carries what a plain WebSocket server sent but the {@link Envelope} could not read
+   * (not JSON, no name, a binary frame in a JSON envelope), so nothing is lost silently: its one
+   * argument is the frame's text ({@code String}) or bytes ({@code byte[]}). The connection stays up.
+   * Catch-all listeners ({@link #onAny}) see it too. Socket.IO servers never produce it.
+   */
+  String UNPARSED = "tether:unparsed";
+
   /** The namespace, e.g. {@code "/"} or {@code "/chat"}. */
   String namespace();
 
   /** The connection this socket runs on. */
   Manager manager();
 
-  /** The Socket.IO id the server gave this socket for the current connection, or null when not connected. */
+  /**
+   * The Socket.IO id the server gave this socket for the current connection, or null when not
+   * connected (always null on a plain WebSocket, which has no ids).
+   */
   @Nullable String id();
 
   boolean isConnected();
@@ -125,6 +137,14 @@ public interface Socket extends Closeable {
   Subscription onConnectError(Listener<ConnectError> listener);
 
   /**
+   * A plain WebSocket server closed the connection with a close frame: its code and reason (e.g.
+   * 4001 "unauthorized"), heard before the {@link #onDisconnect} it causes. Whether the socket then
+   * reconnects depends on the code (see {@link PlainWebSocket}). Socket.IO servers end sessions with
+   * their own packets and never report here.
+   */
+  Subscription onServerClose(Listener<ServerClose> listener);
+
+  /**
    * An emit without an {@link AckCall} (a plain {@code emit}, or an ack reply) that was not sent:
    * which one, and why. Without such a listener the failure is logged at WARNING.
    */
@@ -136,7 +156,8 @@ public interface Socket extends Closeable {
    * Sends an event.
    *
    * @throws IllegalArgumentException for a reserved name ({@code connect}, {@code connect_error},
-   *     {@code disconnect}, {@code disconnecting}, {@code newListener}, {@code removeListener})
+   *     {@code disconnect}, {@code disconnecting}, {@code newListener}, {@code removeListener}), or
+   *     on a plain WebSocket for what its {@link Envelope} cannot carry (e.g. binary in JSON)
    * @throws PayloadBindingException if an argument cannot be serialized
    */
   Socket emit(String event, Object... args);
@@ -153,6 +174,9 @@ public interface Socket extends Closeable {
   /**
    * Sends an event and asks the server to acknowledge it. The emit happens now; the returned handle
    * observes and controls the acknowledgement (see {@link AckCall}).
+   *
+   * @throws IllegalArgumentException as {@link #emit}, and on a plain WebSocket whose
+   *     {@link Envelope} carries no correlation id (no ack could ever be matched to the emit)
    */
   AckCall emitWithAck(String event, Object... args);
 

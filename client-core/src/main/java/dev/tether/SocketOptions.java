@@ -73,7 +73,7 @@ public final class SocketOptions {
     return connection;
   }
 
-  /** The namespace CONNECT payload, evaluated on every connect; null for none. */
+  /** The namespace CONNECT payload, evaluated on every connect; null for none. Not for a plain WebSocket (no CONNECT). */
   public @Nullable AuthProvider auth() {
     return auth;
   }
@@ -270,6 +270,18 @@ public final class SocketOptions {
     /** Shortcut for {@link ConnectionOptions.Builder#timeout}. */
     public Builder timeout(long timeout, TimeUnit unit) {
       connection.timeout(timeout, unit);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#plainWebSocket(Envelope)}. */
+    public Builder plainWebSocket(Envelope envelope) {
+      connection.plainWebSocket(envelope);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#plainWebSocket(PlainWebSocket)}. */
+    public Builder plainWebSocket(PlainWebSocket plainWebSocket) {
+      connection.plainWebSocket(plainWebSocket);
       return this;
     }
 

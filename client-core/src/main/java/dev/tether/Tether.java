@@ -10,6 +10,7 @@ import dev.tether.internal.client.RealManager;
 import dev.tether.internal.sio.SocketIoServer;
 import dev.tether.internal.wire.ServerProtocol;
 import dev.tether.internal.wire.Target;
+import dev.tether.internal.ws.PlainWebSocketServer;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,9 +103,12 @@ public final class Tether implements Closeable {
    * A socket for the namespace in {@code url}'s path, on a shared or (with {@code forceNew}) a new
    * connection. The URL may be {@code http(s)://} or {@code ws(s)://}; its query parameters are sent
    * on every request, like {@link SocketOptions#query()}. Does not connect: call {@link Socket#connect()}.
+   * For a plain WebSocket server ({@link SocketOptions.Builder#plainWebSocket(PlainWebSocket)}) the URL
+   * is the endpoint as given, path included, and each such socket has a connection of its own.
    *
-   * @throws IllegalArgumentException for a malformed URL, or when a shared connection to this server
-   *     already exists with different connection options (use {@code forceNew(true)})
+   * @throws IllegalArgumentException for a malformed URL, when a shared connection to this server
+   *     already exists with different connection options (use {@code forceNew(true)}), or for options
+   *     the server cannot honour ({@code auth} on a plain WebSocket)
    * @throws IllegalStateException after {@link #close()}
    */
   public Socket socket(String url, SocketOptions options) {
@@ -142,9 +146,10 @@ public final class Tether implements Closeable {
     }
   }
 
-  /** The one place that picks how the server speaks; today every server is socket.io 3.x/4.x. */
+  /** The one place that picks how the server speaks: socket.io 3.x/4.x unless the options say plain WebSocket. */
   private static ServerProtocol protocolFor(ConnectionOptions options) {
-    return SocketIoServer.V5;
+    PlainWebSocket plainWebSocket = options.plainWebSocket();
+    return plainWebSocket != null ? new PlainWebSocketServer(plainWebSocket) : SocketIoServer.V5;
   }
 
   private RealManager newManager(ServerProtocol protocol, Target target, SocketOptions options) {

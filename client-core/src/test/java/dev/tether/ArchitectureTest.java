@@ -31,12 +31,22 @@ class ArchitectureTest {
   }
 
   @Test void nothingAboveTheSeamRefersToAKindOfServer() throws IOException {
-    // internal.client speaks only to internal.wire; Socket.IO and Engine.IO live below it.
-    for (String below : new String[] {"dev/tether/internal/sio/", "dev/tether/internal/engine/"}) {
+    // internal.client speaks only to internal.wire; Socket.IO, Engine.IO and plain WebSockets live below it.
+    for (String below : new String[] {"dev/tether/internal/sio/", "dev/tether/internal/engine/",
+        "dev/tether/internal/ws/", "dev/tether/internal/http/"}) {
       assertThat(classesReferring(below, null)).filteredOn(p -> p.startsWith("dev/tether/internal/client/")).isEmpty();
     }
     assertThat(classesReferring("dev/tether/internal/wire/Connection", null))
         .anyMatch(p -> p.startsWith("dev/tether/internal/client/"));
+  }
+
+  @Test void theKindsOfServerDoNotReferToEachOther() throws IOException {
+    // Each kind of server stands alone below the seam; what they share lives in internal.http.
+    assertThat(classesReferring("dev/tether/internal/engine/", null)).noneMatch(p -> p.startsWith("dev/tether/internal/ws/"));
+    assertThat(classesReferring("dev/tether/internal/sio/", null)).noneMatch(p -> p.startsWith("dev/tether/internal/ws/"));
+    assertThat(classesReferring("dev/tether/internal/ws/", null))
+        .noneMatch(p -> p.startsWith("dev/tether/internal/engine/") || p.startsWith("dev/tether/internal/sio/"));
+    assertThat(classesReferring("dev/tether/internal/http/", null)).anyMatch(p -> p.startsWith("dev/tether/internal/ws/"));
   }
 
   @Test void theScanSeesReferencesWhenTheyExist() throws IOException {

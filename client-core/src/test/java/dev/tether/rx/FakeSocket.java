@@ -245,6 +245,10 @@ final class FakeSocket implements Socket {
     throw new UnsupportedOperationException("not used by RxSocket");
   }
 
+  @Override public Subscription onServerClose(Listener<dev.tether.ServerClose> listener) {
+    throw new UnsupportedOperationException("not used by RxSocket");
+  }
+
   @Override public void off(String event, Listener<?> listener) {
     throw new UnsupportedOperationException("not used by RxSocket");
   }

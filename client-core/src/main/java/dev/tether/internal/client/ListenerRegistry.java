@@ -58,6 +58,7 @@ final class ListenerRegistry {
   final CopyOnWriteArrayList<Entry<dev.tether.DisconnectReason>> disconnect = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.ConnectError>> connectError = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.EmitError>> emitError = new CopyOnWriteArrayList<>();
+  final CopyOnWriteArrayList<Entry<dev.tether.ServerClose>> serverClose = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<Entry<dev.tether.ConnectionState>> state = new CopyOnWriteArrayList<>();
 
   Subscription on(String event, Listener<dev.tether.Event> listener, boolean once) {

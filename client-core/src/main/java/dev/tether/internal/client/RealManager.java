@@ -6,6 +6,7 @@ import dev.tether.ConnectionOptions;
 import dev.tether.DisconnectReason;
 import dev.tether.Listener;
 import dev.tether.Manager;
+import dev.tether.ServerClose;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Subscription;
@@ -469,6 +470,11 @@ public final class RealManager implements Manager {
     @Override public void onAck(String namespace, long ackId, Payload args) {
       RealSocket socket = socket(namespace);
       if (socket != null) socket.onAck(ackId, args);
+    }
+
+    @Override public void onServerClose(ServerClose close) {
+      if (!isCurrent()) return;
+      for (RealSocket socket : sockets.values()) socket.onServerClose(close);
     }
 
     @Override public void onUpgrade(Transport name) {

@@ -16,6 +16,7 @@ import dev.tether.EmitError;
 import dev.tether.Event;
 import dev.tether.Listener;
 import dev.tether.Manager;
+import dev.tether.ServerClose;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.TetherException;
@@ -434,6 +435,12 @@ public final class RealSocket extends SocketListeners {
     } else if (status.phase == Phase.WAITING_FOR_REPLY) {
       receivedBeforeReply.add(event); // e.g. events replayed by connection state recovery
     }
+  }
+
+  /** Loop: the server closed the connection with a close frame; the disconnect it causes follows. */
+  void onServerClose(ServerClose close) {
+    if (status.phase == Phase.IDLE) return;
+    delivery.deliverAll(listeners.serverClose, close, "serverClose");
   }
 
   void onAck(long ackId, Payload args) {

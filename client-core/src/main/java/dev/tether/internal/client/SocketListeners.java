@@ -6,6 +6,7 @@ import dev.tether.DisconnectReason;
 import dev.tether.EmitError;
 import dev.tether.Event;
 import dev.tether.Listener;
+import dev.tether.ServerClose;
 import dev.tether.Socket;
 import dev.tether.Subscription;
 import java.lang.reflect.Type;
@@ -95,6 +96,10 @@ abstract class SocketListeners implements Socket {
 
   @Override public Subscription onConnectError(Listener<ConnectError> listener) {
     return ListenerRegistry.add(listeners.connectError, listener, false);
+  }
+
+  @Override public Subscription onServerClose(Listener<ServerClose> listener) {
+    return ListenerRegistry.add(listeners.serverClose, listener, false);
   }
 
   @Override public Subscription onEmitError(Listener<EmitError> listener) {

@@ -3,6 +3,7 @@ package dev.tether.internal.wire;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.tether.DisconnectReason;
+import dev.tether.ServerClose;
 import dev.tether.Transport;
 import dev.tether.TransportException;
 import java.util.List;
@@ -116,6 +117,12 @@ public interface Connection {
 
     /** The connection did not open. */
     void onOpenFailed(TransportException error);
+
+    /**
+     * The server ended the connection with a close frame (protocols that have them: a plain
+     * WebSocket); {@link #onClosed} follows. The reason given there says whether to reconnect.
+     */
+    void onServerClose(ServerClose close);
 
     /** The open connection closed (the server, the network, a protocol violation). */
     void onClosed(DisconnectReason reason, @Nullable TransportException cause);

@@ -24,12 +24,18 @@
 //                 ping:<payload>         send a ping frame with that payload
 //                 terminate              drop the TCP connection without a close frame
 //               On connection sends the "greet" option's text, if set.
-//   /envelope   JSON envelopes {<nameKey>: name, <dataKey>: data, <idKey>?: id} (keys configurable):
+//   /envelope   JSON envelopes {<nameKey>: name, <dataKey>: data, <idKey>?: id} (keys configurable).
+//               Acks are correlated by the id: a reply carries the id and NO name (that is how a
+//               client tells it from an event); a named frame with an id asks for such a reply.
 //                 join       -> {name:"hello", data:{a:"123", b:"234"}}
 //                 echo       -> {name:"echo", data}
-//                 ack        -> {name:"ack", data, id} with the request's id (correlation-id ack)
+//                 ack        -> {id, data}: the reply to the request's id (correlation-id ack)
 //                 lateack    -> the same, data.ms milliseconds later
 //                 noack      never answered
+//                 ask        -> {name:"question", data, id:<n>}: the server asks the client for an
+//                               ack (n = 1000, 1001, ... per connection)
+//               A frame with an id and no name is the client's reply to a question: answered with
+//               {name:"answered", data:{id, data}}.
 //                 emit       -> {name: data.name, data: data.data} (any event the test asks for)
 //                 broadcast  -> {name:"broadcast", data} to every open /envelope connection
 //                 big        -> {name:"big", data: <data 'x' characters>}
@@ -226,7 +232,7 @@ function sendBinary(entry, buffer) {
 }
 
 function envelope(name, data, id) {
-  const message = { [settings.nameKey]: name };
+  const message = name === undefined ? {} : { [settings.nameKey]: name };
   if (data !== undefined) message[settings.dataKey] = data;
   if (id !== undefined) message[settings.idKey] = id;
   return JSON.stringify(message);
@@ -321,26 +327,32 @@ function onEnvelopeFrame(entry, data) {
   } catch (e) {
     message = null;
   }
-  if (message === null || typeof message !== "object" || Array.isArray(message) ||
-      typeof message[settings.nameKey] !== "string") {
+  if (message === null || typeof message !== "object" || Array.isArray(message)) {
     return sendText(entry, "unparsable");
   }
   const name = message[settings.nameKey];
   const payload = message[settings.dataKey];
   const id = message[settings.idKey];
+  if (name === undefined && id !== undefined) {
+    return sendText(entry, envelope("answered", { id, data: payload })); // the reply to a question
+  }
+  if (typeof name !== "string") return sendText(entry, "unparsable");
   switch (name) {
     case "join":
       return sendText(entry, envelope("hello", { a: "123", b: "234" }));
     case "echo":
       return sendText(entry, envelope("echo", payload));
     case "ack":
-      return sendText(entry, envelope("ack", payload, id));
+      return sendText(entry, envelope(undefined, payload, id));
     case "lateack": {
       const ms = payload && count(payload.ms);
-      return setTimeout(() => sendText(entry, envelope("ack", payload, id)), ms || 0);
+      return setTimeout(() => sendText(entry, envelope(undefined, payload, id)), ms || 0);
     }
     case "noack":
       return undefined;
+    case "ask":
+      entry.questions = (entry.questions || 1000) + 1;
+      return sendText(entry, envelope("question", payload, entry.questions - 1));
     case "emit":
       if (payload && typeof payload === "object" && typeof payload.name === "string") {
         return sendText(entry, envelope(payload.name, payload.data));

@@ -55,8 +55,11 @@ import java.util.Objects;
  *   <li>{@code /envelope}: JSON envelopes {@code {"name":..., "data":..., "id":...}} (keys set by
  *       the options {@code nameKey}, {@code dataKey}, {@code idKey}). {@code join} is answered with
  *       {@code {"name":"hello","data":{"a":"123","b":"234"}}}; {@code echo} with {@code echo} and the
- *       same data; {@code ack} with {@code ack}, the same data and the same id (a correlation-id
- *       ack), {@code lateack} the same after {@code data.ms} ms; {@code noack} never; {@code emit}
+ *       same data; {@code ack} with {@code {"id":..., "data":...}}, the same id and data and no name
+ *       (a correlation-id ack: a reply has an id and no name), {@code lateack} the same after
+ *       {@code data.ms} ms; {@code noack} never; {@code ask} sends {@code {"name":"question",
+ *       "data":..., "id":n}} (n = 1000, 1001, ...), whose reply (an id, no name) is answered with
+ *       {@code {"name":"answered","data":{"id":n,"data":...}}}; {@code emit}
  *       sends {@code {name: data.name, data: data.data}}; {@code broadcast} goes to every envelope
  *       client; {@code big} (data n), {@code burst} (data n); {@code kick} closes with 4001 and the
  *       reason {@code data} or {@code "kicked"}; {@code close} with {@code data.code} and {@code

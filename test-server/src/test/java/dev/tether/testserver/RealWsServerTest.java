@@ -170,10 +170,25 @@ class RealWsServerTest {
         client.send("{\"name\":\"emit\",\"data\":{\"name\":\"news\",\"data\":\"hi\"}}");
 
         // Frames are handled in order: had noack been answered, its answer would come first.
-        assertThat(json(client.nextText())).isEqualTo(json("{\"name\":\"ack\",\"data\":{\"n\":2},\"id\":2}"));
+        assertThat(json(client.nextText())).isEqualTo(json("{\"data\":{\"n\":2},\"id\":2}"));
         assertThat(json(client.nextText())).isEqualTo(json("{\"name\":\"echo\",\"data\":[\"é\",3]}"));
         assertThat(json(client.nextText())).isEqualTo(json("{\"name\":\"news\",\"data\":\"hi\"}"));
         assertThat(server.connections(tag).get(0).texts()).hasSize(4);
+        client.webSocket.close(1000, null);
+    }
+
+    @Test
+    void theServerAsksForAnAckAndAnswersTheReply(WsServer server) throws Exception {
+        WsClient client = WsClient.open(HTTP, server.url("/envelope?tag=" + tag));
+
+        client.send("{\"name\":\"ask\",\"data\":\"q1\"}");
+        client.send("{\"name\":\"ask\",\"data\":\"q2\"}");
+        assertThat(json(client.nextText())).isEqualTo(json("{\"name\":\"question\",\"data\":\"q1\",\"id\":1000}"));
+        assertThat(json(client.nextText())).isEqualTo(json("{\"name\":\"question\",\"data\":\"q2\",\"id\":1001}"));
+
+        client.send("{\"id\":1001,\"data\":{\"yes\":true}}");
+        assertThat(json(client.nextText()))
+                .isEqualTo(json("{\"name\":\"answered\",\"data\":{\"id\":1001,\"data\":{\"yes\":true}}}"));
         client.webSocket.close(1000, null);
     }
 
@@ -190,7 +205,7 @@ class RealWsServerTest {
         assertThat(json(other.nextText())).isEqualTo(json("{\"name\":\"broadcast\",\"data\":\"to all\"}"));
         assertThat(json(client.nextText())).isEqualTo(json("{\"name\":\"big\",\"data\":\"xxx\"}"));
         assertThat(json(client.nextText()))
-                .isEqualTo(json("{\"name\":\"ack\",\"data\":{\"ms\":200},\"id\":\"late\"}"));
+                .isEqualTo(json("{\"data\":{\"ms\":200},\"id\":\"late\"}"));
         client.webSocket.close(1000, null);
         other.webSocket.close(1000, null);
     }
@@ -314,7 +329,7 @@ class RealWsServerTest {
             assertThat(json(client.nextText()))
                     .isEqualTo(json("{\"event\":\"hello\",\"payload\":{\"a\":\"123\",\"b\":\"234\"}}"));
             assertThat(json(client.nextText()))
-                    .isEqualTo(json("{\"event\":\"ack\",\"payload\":true,\"cid\":\"c-7\"}"));
+                    .isEqualTo(json("{\"payload\":true,\"cid\":\"c-7\"}"));
             assertThat(client.nextText()).isEqualTo("unparsable");
             client.webSocket.close(1000, null);
         }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.WebSocket;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +44,8 @@ final class PlainWebSocketConnection implements Connection {
   private final PlainWebSocket settings;
   private final Envelope envelope;
   private final SerialExecutor loop;
-  private final OkHttpClient client;
+  /** OkHttp's client in production: the one thing that opens WebSockets. */
+  private final WebSocket.Factory client;
   private final Listener listener;
   private final String redactedEndpoint;
 
@@ -61,7 +61,7 @@ final class PlainWebSocketConnection implements Connection {
   private Cancellable closeTimer = Cancellable.NONE;
   private @Nullable Runnable whenClosed;
 
-  PlainWebSocketConnection(Endpoint endpoint, OkHttpClient client, SerialExecutor loop, Listener listener) {
+  PlainWebSocketConnection(Endpoint endpoint, WebSocket.Factory client, SerialExecutor loop, Listener listener) {
     this.endpoint = endpoint;
     this.settings = endpoint.settings;
     this.envelope = settings.envelope();

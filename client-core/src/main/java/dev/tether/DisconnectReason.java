@@ -7,11 +7,18 @@ package dev.tether;
  * <p>Immutable and thread-safe.
  */
 public enum DisconnectReason {
-  /** The server disconnected the namespace, or closed the whole session. Not retried automatically. */
+  /**
+   * The server disconnected the namespace, or closed the whole session; or a plain WebSocket server
+   * closed with a code after which Tether does not reconnect (1008 and 4000–4999 by default, see
+   * {@link PlainWebSocket}). Not retried automatically.
+   */
   IO_SERVER_DISCONNECT("io server disconnect"),
   /** The application called {@code disconnect()} or {@code close()}. Not retried automatically. */
   IO_CLIENT_DISCONNECT("io client disconnect"),
-  /** No heartbeat from the server within {@code pingInterval + pingTimeout}. */
+  /**
+   * No heartbeat from the server within {@code pingInterval + pingTimeout}; on a plain WebSocket, a
+   * ping still unanswered when the next one was due.
+   */
   PING_TIMEOUT("ping timeout"),
   /** The server closed the transport (polling {@code 1} packet, WebSocket close), or the network went away. */
   TRANSPORT_CLOSE("transport close"),

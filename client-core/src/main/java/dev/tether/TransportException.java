@@ -21,8 +21,9 @@ public final class TransportException extends TetherException {
     /** The TLS handshake failed (certificate, protocol or cipher mismatch). */
     TLS_FAILED,
     /**
-     * The server did not answer in time: the Engine.IO handshake or an HTTP read timed out, or a
-     * write made no progress for the server's heartbeat budget (it is not taking data).
+     * The server did not answer in time: the Engine.IO handshake, a plain WebSocket's upgrade or an
+     * HTTP read timed out, a WebSocket ping went unanswered, or a write made no progress for the
+     * heartbeat budget (it is not taking data).
      */
     TIMEOUT,
     /** The connection broke while a request or response was in flight. */
@@ -39,7 +40,7 @@ public final class TransportException extends TetherException {
     SERVER_ERROR,
     /** Any other unexpected HTTP status. */
     HTTP_ERROR,
-    /** The server answered with something that is not valid Engine.IO. */
+    /** The server answered with something that is not valid Engine.IO (or not valid WebSocket framing). */
     PROTOCOL_ERROR
   }
 

@@ -47,11 +47,6 @@ final class MockWsServer implements AutoCloseable {
     return side;
   }
 
-  /** Queues a plain HTTP answer (a refused upgrade). */
-  void refuseUpgrade(MockResponse response) {
-    server.enqueue(response);
-  }
-
   ServerSide nextSocket() throws InterruptedException {
     ServerSide side = sockets.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     assertThat(side).as("a WebSocket opened on the server").isNotNull();
@@ -130,10 +125,6 @@ final class MockWsServer implements AutoCloseable {
       Integer code = closeCodes.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertThat(code).as("the client closed").isNotNull();
       return code;
-    }
-
-    boolean nothingReceived() {
-      return received.isEmpty();
     }
   }
 }

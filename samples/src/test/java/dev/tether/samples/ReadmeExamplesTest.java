@@ -37,6 +37,7 @@ class ReadmeExamplesTest {
 
   private static final String IMPORTS =
       """
+      import com.google.gson.*;
       import dev.tether.*;
       import dev.tether.android.*;
       import dev.tether.android.rx.*;
@@ -75,6 +76,7 @@ class ReadmeExamplesTest {
         record Join(String room) {}
         record Room(String name, List<String> members) {}
         record Tick(long time) {}
+        record Hello(String a, String b) {}
         static final class BuildConfig { static final String SERVER_URL = "https://example.com"; }
       """;
 

@@ -124,6 +124,17 @@ class PlainWebSocketIntegrationTest {
     assertThat(first).containsExactly("one");
   }
 
+  @Test void volatileEmitsGoOnlyWhileConnectedAndOthersWaitInTheSendBuffer() throws Exception {
+    Socket socket = tether.socket(server.url("/raw?tag=" + tag), RAW);
+    socket.volatileEmit("message", "dropped: not connected");
+    socket.emit("message", "buffered");
+    socket.connect().awaitConnected(TIMEOUT, SECONDS);
+    socket.volatileEmit("message", "volatile");
+    socket.emit("message", "last");
+    await().atMost(Duration.ofSeconds(TIMEOUT)).until(() -> only().texts().size() == 3);
+    assertThat(only().texts()).containsExactly("buffered", "volatile", "last");
+  }
+
   @Test void rxSocketStreamsPlainWebSocketEvents() throws Exception {
     Socket socket = connect("/raw", RAW);
     var values = RxSocket.from(socket).on("message", String.class).take(2).test();

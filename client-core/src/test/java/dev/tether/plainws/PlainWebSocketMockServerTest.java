@@ -66,6 +66,22 @@ class PlainWebSocketMockServerTest {
     assertThat(again.getHeader("Cookie")).isEqualTo("lb=node7");
   }
 
+  @Test void reconnectNowSkipsTheBackoffDelay() throws Exception {
+    MockWsServer.ServerSide first = ws.acceptUpgrade();
+    ws.acceptUpgrade();
+    Socket socket = tether.socket(ws.url("/feed"), RAW.newBuilder().reconnectionDelay(60, 60, SECONDS).build());
+    BlockingQueue<Integer> attempts = new LinkedBlockingQueue<>();
+    socket.manager().onReconnectAttempt(attempts::add);
+    socket.connect().awaitConnected(10, SECONDS);
+
+    first.close(1011, "internal error");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> socket.state() == dev.tether.ConnectionState.RECONNECTING);
+    socket.manager().reconnectNow(); // instead of a minute's wait
+    assertThat(attempts.poll(10, SECONDS)).isEqualTo(1);
+    socket.awaitConnected(10, SECONDS);
+  }
+
   @Test void wssUsesTheApplicationsClientForTls() throws Exception {
     HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName(ws.server.getHostName()).build();
     HandshakeCertificates serverCerts = new HandshakeCertificates.Builder().heldCertificate(certificate).build();

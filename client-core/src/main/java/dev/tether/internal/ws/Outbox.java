@@ -1,5 +1,6 @@
 package dev.tether.internal.ws;
 
+import dev.tether.Envelope;
 import dev.tether.Frame;
 import dev.tether.TransportException;
 import dev.tether.TransportException.Kind;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import okhttp3.WebSocket;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: owned by the connection's event loop.
  */
 final class Outbox {
+  private static final Logger logger = Logger.getLogger(Outbox.class.getName());
   /** Above this many queued bytes the socket keeps further emits in its own bounded send buffer. */
   static final long WINDOW_BYTES = 1024 * 1024;
   /** A volatile emit goes only while the backlog is below this: it must not wait behind data. */
@@ -59,6 +63,7 @@ final class Outbox {
   private boolean roomWanted;
   private Cancellable roomPoll = Cancellable.NONE;
   private Cancellable stallTimer = Cancellable.NONE;
+  private Cancellable heartbeatTimer = Cancellable.NONE;
   private boolean stallWatchArmed;
   private long writtenAtLastCheck;
   private boolean stopped;
@@ -99,6 +104,31 @@ final class Outbox {
     }
     if (tag != null) listener.onWritten(Collections.singletonList(tag));
     return bytes;
+  }
+
+  /** The connection opened: sends the envelope's opening frames, then its heartbeat at its interval. */
+  void start(Envelope envelope) {
+    sendControl(envelope, envelope.opening());
+    scheduleHeartbeat(envelope);
+  }
+
+  private void scheduleHeartbeat(Envelope envelope) {
+    long interval = envelope.heartbeatIntervalMillis();
+    if (interval <= 0 || stopped) return;
+    heartbeatTimer = loop.schedule(() -> {
+      if (stopped) return;
+      sendControl(envelope, envelope.heartbeat());
+      scheduleHeartbeat(envelope);
+    }, interval, TimeUnit.MILLISECONDS);
+  }
+
+  /** Frames of the envelope's own (no emit waits for them): a failure is the envelope's bug, logged. */
+  private void sendControl(Envelope envelope, List<Frame> frames) {
+    try {
+      send(frames, null);
+    } catch (TransportException e) {
+      logger.log(Level.WARNING, "{0} gave frames that cannot be sent: {1}", new Object[] {envelope, e.getMessage()});
+    }
   }
 
   private boolean offer(Frame frame) {
@@ -168,5 +198,6 @@ final class Outbox {
     stopped = true;
     roomPoll.cancel();
     stallTimer.cancel();
+    heartbeatTimer.cancel();
   }
 }

@@ -57,7 +57,6 @@ final class PlainWebSocketConnection implements Connection {
   /** OkHttp refused a frame: the connection is going down (reported on the next turn). */
   private boolean failureScheduled;
   private Cancellable openTimer = Cancellable.NONE;
-  private Cancellable heartbeatTimer = Cancellable.NONE;
   private Cancellable closeTimer = Cancellable.NONE;
   private @Nullable Runnable whenClosed;
 
@@ -147,15 +146,6 @@ final class PlainWebSocketConnection implements Connection {
     return current.send(frames, tag);
   }
 
-  private void sendUntagged(List<Frame> frames) {
-    try {
-      send(frames, null);
-    } catch (TransportException e) {
-      logger.log(Level.WARNING, "{0}: {1} gave frames that cannot be sent: {2}",
-          new Object[] {redactedEndpoint, envelope, e.getMessage()});
-    }
-  }
-
   @Override public void close() {
     if (closedByUs) return;
     closedByUs = true;
@@ -195,7 +185,6 @@ final class PlainWebSocketConnection implements Connection {
 
   private void stopTimers() {
     openTimer.cancel();
-    heartbeatTimer.cancel();
     Outbox current = outbox;
     if (current != null) current.stop();
   }
@@ -212,19 +201,9 @@ final class PlainWebSocketConnection implements Connection {
     if (state != State.OPENING || closedByUs) return;
     state = State.OPEN;
     openTimer.cancel();
-    sendUntagged(envelope.opening()); // ahead of every emit: a join, a protocol handshake
-    scheduleHeartbeat();
+    Outbox current = outbox;
+    if (current != null) current.start(envelope); // its opening frames go ahead of every emit
     listener.onOpen();
-  }
-
-  private void scheduleHeartbeat() {
-    long interval = envelope.heartbeatIntervalMillis();
-    if (interval <= 0) return;
-    heartbeatTimer = loop.schedule(() -> {
-      if (!isOpen()) return;
-      sendUntagged(envelope.heartbeat());
-      scheduleHeartbeat();
-    }, interval, TimeUnit.MILLISECONDS);
   }
 
   void onFrame(Frame frame) {

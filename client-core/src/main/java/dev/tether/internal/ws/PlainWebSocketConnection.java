@@ -212,7 +212,9 @@ final class PlainWebSocketConnection implements Connection {
     try {
       messages = envelope.decode(frame);
     } catch (RuntimeException e) {
-      logger.log(Level.FINE, "{0}: {1} could not read {2}: {3}", new Object[] {redactedEndpoint, envelope, frame, e});
+      // Kind and size only: a frame's content may be a secret, and logs are not redacted by content.
+      logger.log(Level.FINE, "{0}: {1} could not read a {2} frame of {3}: {4}", new Object[] {redactedEndpoint,
+          envelope, frame.isText() ? "text" : "binary", frame.size(), e.toString()});
       messages = null;
     }
     if (messages == null) {

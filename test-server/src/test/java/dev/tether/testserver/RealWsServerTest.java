@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -280,6 +281,16 @@ class RealWsServerTest {
         assertThat(rejected.failureResponse.get(10, TimeUnit.SECONDS).code()).isEqualTo(401);
         assertThat(unknown.awaitFailure()).isNotNull();
         assertThat(unknown.failureResponse.get(10, TimeUnit.SECONDS).code()).isEqualTo(404);
+    }
+
+    @Test
+    void hangNeverAnswersTheUpgrade(WsServer server) throws Exception {
+        OkHttpClient impatient = HTTP.newBuilder().readTimeout(300, TimeUnit.MILLISECONDS).build();
+
+        WsClient client = WsClient.connect(impatient, server.url("/hang"));
+
+        assertThat(client.awaitFailure()).isInstanceOf(SocketTimeoutException.class);
+        assertThat(client.opened).isNotDone();
     }
 
     @Test

@@ -581,6 +581,22 @@ public final class RealManager implements Manager {
     closeWaitTimer = Cancellable.NONE;
   }
 
+  /**
+   * Loop: the listeners of {@code socket} fell too far behind the events the server sends. A reader
+   * cannot be paused (OkHttp reads a WebSocket, or a poll body, as fast as it arrives), so the only
+   * bound is to drop the connection: it reconnects like after any transport error, and with connection
+   * state recovery on the server the events sent meanwhile are replayed once the listeners caught up.
+   */
+  void listenersBehind(RealSocket socket, TransportException error) {
+    Connection current = connection;
+    if (current == null) return;
+    logger.log(Level.WARNING, "{0}: {1}; closing the connection to {2} (it reconnects)",
+        new Object[] {socket, error.getMessage(), uri});
+    connectionGone();
+    closeAndWait(current);
+    connectionLost(DisconnectReason.TRANSPORT_ERROR, error);
+  }
+
   private void closeConnection() {
     closeConnection(() -> { });
   }

@@ -47,7 +47,11 @@ public interface Manager extends Closeable {
   /** Before each reconnection attempt, with its number (1, 2, ...). */
   Subscription onReconnectAttempt(Listener<Integer> listener);
 
-  /** After a reconnection succeeded (the connection is open again), with the attempt number. */
+  /**
+   * After a reconnection succeeded (the connection is open again), with the attempt number. The
+   * backoff starts over only once that connection has been useful: a namespace joined on it and it
+   * stayed open for 5 s; until then a new loss continues with the next, longer delay.
+   */
   Subscription onReconnect(Listener<Integer> listener);
 
   /** A reconnection attempt failed; another follows unless the attempts are used up. */
@@ -74,7 +78,9 @@ public interface Manager extends Closeable {
   /**
    * Drops the current transport and reconnects at once, e.g. after a switch from Wi-Fi to cellular
    * left it pointing at a dead network. Sockets see {@code transport close} and then reconnect, also
-   * when automatic reconnection is off.
+   * when automatic reconnection is off. The new connection opens once the old one's goodbye is done,
+   * at most 1 s later, so a server with connection state recovery has stored the sessions before they
+   * are asked for; nothing else opens a connection meanwhile.
    */
   void restartConnection();
 
@@ -94,7 +100,8 @@ public interface Manager extends Closeable {
 
   /**
    * Undoes {@link #pause()}: sockets that want the connection get it back at once (if reconnection
-   * is suspended, when it is resumed), also when automatic reconnection is off. Idempotent.
+   * is suspended, when it is resumed), also when automatic reconnection is off; if the pause's close
+   * is still under way, once it is done (at most 1 s after the pause). Idempotent.
    */
   void resume();
 

@@ -40,7 +40,12 @@ public final class TransportException extends TetherException {
     /** Any other unexpected HTTP status. */
     HTTP_ERROR,
     /** The server answered with something that is not valid Engine.IO. */
-    PROTOCOL_ERROR
+    PROTOCOL_ERROR,
+    /**
+     * Tether closed the connection because a socket's listeners fell too far behind the events the
+     * server sent (more than 10,000 events or 64 MiB received and not yet delivered); it reconnects.
+     */
+    LISTENERS_BEHIND
   }
 
   private final Kind kind;

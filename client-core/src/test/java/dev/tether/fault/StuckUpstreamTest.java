@@ -80,7 +80,6 @@ class StuckUpstreamTest {
     // One emit went out in the POST the server holds; every other one is unsent or failed, visibly.
     await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
         assertThat(errors.size() + socket.bufferedPackets()).isEqualTo(EMITS - 1));
-    assertThat(socket.isConnected()).isTrue();
     assertThat(socket.bufferedPackets()).as("the send buffer plus the connection's 1 MiB window")
         .isBetween(BUFFER, BUFFER + 1100);
     assertThat(socket.bufferedBytes()).isLessThan(BUFFER * 1100L + 1100L * 1100);

@@ -242,9 +242,17 @@ final class FakeServer implements ServerProtocol, Connector, AutoCloseable {
     @Override public void leave(String namespace) {
     }
 
-    @Override public void emit(String namespace, Payload payload, @Nullable Long ackId) throws TransportException {
+    @Override public boolean hasRoom() {
+      return true;
+    }
+
+    /** Takes every emit at once: reported written before the call returns, as a fast transport would. */
+    @Override public long emit(String namespace, Payload payload, @Nullable Long ackId, Object tag)
+        throws TransportException {
       requireOpen();
       emits.add(payload.json);
+      listener.onWritten(Collections.singletonList(tag));
+      return 0;
     }
 
     @Override public void ack(String namespace, long ackId, Payload payload) throws TransportException {

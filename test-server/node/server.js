@@ -185,6 +185,8 @@ if (logRequests) {
 }
 
 const flakyAttempts = new Map();
+// How many times each event name arrived, on any namespace (onAny), per server process.
+const eventCounts = new Map();
 
 /** Splits a trailing acknowledgement callback off an event's arguments. */
 function splitAck(args) {
@@ -195,6 +197,12 @@ function splitAck(args) {
 }
 
 function onConnection(socket) {
+  socket.onAny((name) => eventCounts.set(name, (eventCounts.get(name) || 0) + 1));
+  // event-count(name, ack): how many times an event of that name arrived so far (any namespace).
+  socket.on("event-count", (name, ack) => {
+    if (typeof ack === "function") ack(eventCounts.get(name) || 0);
+  });
+
   if (socket.handshake.auth && socket.handshake.auth.welcome) {
     socket.emit("welcome", { id: socket.id });
   }

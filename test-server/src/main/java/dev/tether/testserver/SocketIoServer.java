@@ -64,6 +64,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code emit-count(n, payload)}: emits {@code counted(i, payload)} for {@code i = 0..n-1}.
  *   <li>{@code emit-binary(size)}: emits {@code binary(bytes)} with byte {@code i = i % 256}.
  *   <li>{@code handshake(ack)}: acks {@code {query, auth, headers}} of the handshake.
+ *   <li>{@code event-count(name, ack)}: acks how many events called {@code name} the server received
+ *       so far, on any namespace (per server process).
  *   <li>On connection, if {@code auth.welcome} is truthy: emits {@code welcome({id})}.
  * </ul>
  *

@@ -140,6 +140,7 @@ public final class SocketIoServer implements ServerProtocol {
         .transports(transports.contains(Transport.POLLING), transports.contains(Transport.WEBSOCKET))
         .upgrade(options.upgrade() && transports.get(0) == Transport.POLLING)
         .rememberUpgrade(options.rememberUpgrade())
+        .crossOriginRedirects(options.crossOriginRedirects())
         .handshakeTimeout(options.timeoutMillis(), TimeUnit.MILLISECONDS)
         .build();
   }

@@ -4,8 +4,10 @@
 // samples and benchmarks. Started by dev.tether.testserver.SocketIoServer.
 //
 // Usage:   node server.js '<json>'
-//   json = {"options": {...socket.io Server options...}, "path"?: "/custom/", "port"?: 12345}
+//   json = {"options": {...socket.io Server options...}, "path"?: "/custom/", "port"?: 12345,
+//           "tls"?: {"cert": "/path/chain.pem", "key": "/path/key.pem"}}
 //   "port" picks a fixed port (to restart a server where clients expect it); default ephemeral.
+//   "tls" serves HTTPS and WSS with that certificate chain and private key (PEM files).
 //   The top-level "path" is a shorthand for options.path (the Engine.IO path, default "/socket.io/").
 //
 // Listens on 127.0.0.1, ephemeral port. Once listening, prints exactly one line to stdout:
@@ -14,7 +16,9 @@
 // Diagnostics go to stderr.
 "use strict";
 
+const fs = require("fs");
 const http = require("http");
+const https = require("https");
 const { Server } = require("socket.io");
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +160,9 @@ function onLogRequest(req, res) {
   return true;
 }
 
-const httpServer = http.createServer();
+const httpServer = config.tls
+  ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) })
+  : http.createServer();
 httpServer.on("request", (req, res) => {
   if (!onLogRequest(req, res)) onRequest(req, res);
 });

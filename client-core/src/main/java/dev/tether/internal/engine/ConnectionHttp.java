@@ -9,7 +9,8 @@ import okhttp3.OkHttpClient;
  * ones so that every request and WebSocket of this connection uses that jar. Deriving a client
  * shares the dispatcher, pool and TLS setup; it costs one small object. Redirects are followed by
  * {@link Redirects}, not by OkHttp, so that headers, query and cookies never follow one to another
- * origin unless the connection opted in.
+ * origin unless the connection opted in; through an HTTP proxy that forwards plain http, each request
+ * gets a connection of its own ({@link ForwardProxyConnections}).
  *
  * <p>Not thread-safe: used on the connection's event loop.
  */
@@ -36,6 +37,7 @@ final class ConnectionHttp {
           .followRedirects(false) // Redirects follows them, within the origin
           .followSslRedirects(false)
           .addInterceptor(redirects)
+          .addNetworkInterceptor(ForwardProxyConnections.INSTANCE)
           .build();
       clients.put(key, client);
     }

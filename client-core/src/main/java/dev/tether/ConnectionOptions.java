@@ -168,7 +168,8 @@ public final class ConnectionOptions {
     h = 31 * h + query.hashCode();
     h = 31 * h + extraHeaders.hashCode();
     h = 31 * h + transports.hashCode();
-    h = 31 * h + (upgrade ? 1 : 0) + (rememberUpgrade ? 2 : 0) + (reconnection ? 4 : 0) + (crossOriginRedirects ? 8 : 0);
+    h = 31 * h + (upgrade ? 1 : 0) + (rememberUpgrade ? 2 : 0) + (reconnection ? 4 : 0)
+        + (crossOriginRedirects ? 8 : 0);
     h = 31 * h + (int) (timeoutMillis ^ (timeoutMillis >>> 32));
     h = 31 * h + reconnectionAttempts;
     h = 31 * h + (int) (reconnectionDelayMillis ^ (reconnectionDelayMillis >>> 32));
@@ -181,9 +182,9 @@ public final class ConnectionOptions {
   @Override public String toString() {
     return "ConnectionOptions{path=" + path + ", query keys=" + query.keySet() + ", header names="
         + extraHeaders.keySet() + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade="
-        + rememberUpgrade + ", crossOriginRedirects=" + crossOriginRedirects + ", timeout=" + timeoutMillis + "ms, reconnection=" + reconnection + " (attempts "
-        + reconnectionAttempts + ", delay " + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis
-        + "ms, jitter " + randomizationFactor + ")}";
+        + rememberUpgrade + ", crossOriginRedirects=" + crossOriginRedirects + ", timeout=" + timeoutMillis
+        + "ms, reconnection=" + reconnection + " (attempts " + reconnectionAttempts + ", delay "
+        + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor + ")}";
   }
 
   /** Builds {@link ConnectionOptions}. Not thread-safe. */

@@ -239,9 +239,9 @@ class LeakCheckTest {
     long heapBefore = Long.parseLong(r[5]);
     long heapAfter = Long.parseLong(r[6]);
     System.out.printf("LEAK connect/disconnect x%d on Java %s (forked): virtual I/O threads %d while connected; all "
-            + "virtual threads %d -> %d; platform threads excluding OkHttp TaskRunner %d -> %d; heap used after GC %.1f MiB -> %.1f MiB "
-            + "(%+.1f MiB)%n", CYCLES, r[7], whileConnected, virtualBefore, virtualAfter, platformBefore, platformAfter,
-        heapBefore / 1048576.0, heapAfter / 1048576.0, (heapAfter - heapBefore) / 1048576.0);
+            + "virtual threads %d -> %d; platform threads excluding OkHttp TaskRunner %d -> %d; heap used after GC "
+            + "%.1f MiB -> %.1f MiB (%+.1f MiB)%n", CYCLES, r[7], whileConnected, virtualBefore, virtualAfter,
+        platformBefore, platformAfter, heapBefore / 1048576.0, heapAfter / 1048576.0, (heapAfter - heapBefore) / 1048576.0);
     assertThat(ForkedJvm.feature(r[7])).as("Java feature version").isGreaterThanOrEqualTo(21);
     assertThat(whileConnected).as("virtual I/O threads while a WebSocket is open (its reader)").isPositive();
     assertThat(virtualAfter - virtualBefore).as("virtual thread growth").isLessThanOrEqualTo(THREAD_BOUND);

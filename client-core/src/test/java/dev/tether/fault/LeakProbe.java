@@ -59,7 +59,8 @@ public final class LeakProbe {
     Threads after = settled(before.virtual);
     long heapAfter = heapAfterGc();
     System.out.println("RESULT " + whileConnected + " " + before.virtual + " " + after.virtual + " " + before.platform
-        + " " + after.platform + " " + heapBefore + " " + heapAfter + " " + System.getProperty("java.specification.version"));
+        + " " + after.platform + " " + heapBefore + " " + heapAfter + " "
+        + System.getProperty("java.specification.version"));
     System.out.flush();
     tether.close();
   }

@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
 final class ReverseProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "keep-alive", "content-length",
       "transfer-encoding", "accept-encoding", "content-encoding", "te", "upgrade", "proxy-connection");
-  static final String NGINX_413 = "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
-      + "<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+  static final String NGINX_413 = "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n"
+      + "<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n"
+      + "</body>\r\n</html>\r\n";
 
   private final MockWebServer server = new MockWebServer();
   private final HttpUrl upstream;

@@ -71,7 +71,9 @@ final class Tinyproxy implements AutoCloseable {
         .append("MaxClients 200\n")
         .append("LogLevel Connect\n") // one line per connection and request
         .append("DisableViaHeader Yes\n");
-    if (user != null && password != null) conf.append("BasicAuth ").append(user).append(' ').append(password).append('\n');
+    if (user != null && password != null) {
+      conf.append("BasicAuth ").append(user).append(' ').append(password).append('\n');
+    }
     Path file = Files.writeString(dir.resolve("tinyproxy.conf"), conf.toString());
     Process process = new ProcessBuilder(binary, "-d", "-c", file.toString()).redirectErrorStream(true).start();
     process.getOutputStream().close();

@@ -36,6 +36,7 @@ public final class ConnectionOptions {
   private final List<Transport> transports;
   private final boolean upgrade;
   private final boolean rememberUpgrade;
+  private final boolean crossOriginRedirects;
   private final long timeoutMillis;
   private final boolean reconnection;
   private final int reconnectionAttempts;
@@ -54,6 +55,7 @@ public final class ConnectionOptions {
     transports = Collections.unmodifiableList(new ArrayList<>(builder.transports));
     upgrade = builder.upgrade;
     rememberUpgrade = builder.rememberUpgrade;
+    crossOriginRedirects = builder.crossOriginRedirects;
     timeoutMillis = builder.timeoutMillis;
     reconnection = builder.reconnection;
     reconnectionAttempts = builder.reconnectionAttempts;
@@ -103,6 +105,19 @@ public final class ConnectionOptions {
     return rememberUpgrade;
   }
 
+  /**
+   * Follow HTTP redirects to another origin (scheme, host or port) with this connection's headers,
+   * query and cookies. Default false: a redirect within the server's origin is followed, one to another
+   * origin fails the request with a {@link TransportException} of kind
+   * {@link TransportException.Kind#REDIRECT_REFUSED} that names the target, and the target sees nothing.
+   * True follows it as OkHttp would (only {@code Authorization} is dropped when the host changes).
+   * A client passed with {@link Tether.Builder#okHttpClient} that does not follow redirects at all still
+   * follows none.
+   */
+  public boolean crossOriginRedirects() {
+    return crossOriginRedirects;
+  }
+
   /** How long opening the connection (the handshake) may take. Default 20 s. */
   public long timeoutMillis() {
     return timeoutMillis;
@@ -140,7 +155,8 @@ public final class ConnectionOptions {
     ConnectionOptions other = (ConnectionOptions) o;
     return path.equals(other.path) && query.equals(other.query) && extraHeaders.equals(other.extraHeaders)
         && transports.equals(other.transports) && upgrade == other.upgrade
-        && rememberUpgrade == other.rememberUpgrade && timeoutMillis == other.timeoutMillis
+        && rememberUpgrade == other.rememberUpgrade && crossOriginRedirects == other.crossOriginRedirects
+        && timeoutMillis == other.timeoutMillis
         && reconnection == other.reconnection && reconnectionAttempts == other.reconnectionAttempts
         && reconnectionDelayMillis == other.reconnectionDelayMillis
         && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
@@ -152,7 +168,8 @@ public final class ConnectionOptions {
     h = 31 * h + query.hashCode();
     h = 31 * h + extraHeaders.hashCode();
     h = 31 * h + transports.hashCode();
-    h = 31 * h + (upgrade ? 1 : 0) + (rememberUpgrade ? 2 : 0) + (reconnection ? 4 : 0);
+    h = 31 * h + (upgrade ? 1 : 0) + (rememberUpgrade ? 2 : 0) + (reconnection ? 4 : 0)
+        + (crossOriginRedirects ? 8 : 0);
     h = 31 * h + (int) (timeoutMillis ^ (timeoutMillis >>> 32));
     h = 31 * h + reconnectionAttempts;
     h = 31 * h + (int) (reconnectionDelayMillis ^ (reconnectionDelayMillis >>> 32));
@@ -165,9 +182,9 @@ public final class ConnectionOptions {
   @Override public String toString() {
     return "ConnectionOptions{path=" + path + ", query keys=" + query.keySet() + ", header names="
         + extraHeaders.keySet() + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade="
-        + rememberUpgrade + ", timeout=" + timeoutMillis + "ms, reconnection=" + reconnection + " (attempts "
-        + reconnectionAttempts + ", delay " + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis
-        + "ms, jitter " + randomizationFactor + ")}";
+        + rememberUpgrade + ", crossOriginRedirects=" + crossOriginRedirects + ", timeout=" + timeoutMillis
+        + "ms, reconnection=" + reconnection + " (attempts " + reconnectionAttempts + ", delay "
+        + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor + ")}";
   }
 
   /** Builds {@link ConnectionOptions}. Not thread-safe. */
@@ -178,6 +195,7 @@ public final class ConnectionOptions {
     private List<Transport> transports = Arrays.asList(Transport.POLLING, Transport.WEBSOCKET);
     private boolean upgrade = true;
     private boolean rememberUpgrade;
+    private boolean crossOriginRedirects;
     private long timeoutMillis = 20_000;
     private boolean reconnection = true;
     private int reconnectionAttempts = Integer.MAX_VALUE;
@@ -197,6 +215,7 @@ public final class ConnectionOptions {
       transports = options.transports;
       upgrade = options.upgrade;
       rememberUpgrade = options.rememberUpgrade;
+      crossOriginRedirects = options.crossOriginRedirects;
       timeoutMillis = options.timeoutMillis;
       reconnection = options.reconnection;
       reconnectionAttempts = options.reconnectionAttempts;
@@ -278,6 +297,16 @@ public final class ConnectionOptions {
 
     public Builder rememberUpgrade(boolean rememberUpgrade) {
       this.rememberUpgrade = rememberUpgrade;
+      return this;
+    }
+
+    /**
+     * Follow redirects to another origin with this connection's headers, query and cookies (default
+     * false: refused, see {@link ConnectionOptions#crossOriginRedirects()}). Turn it on only when the
+     * server redirects to hosts you trust with them.
+     */
+    public Builder crossOriginRedirects(boolean follow) {
+      this.crossOriginRedirects = follow;
       return this;
     }
 

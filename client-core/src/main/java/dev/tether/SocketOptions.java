@@ -267,6 +267,12 @@ public final class SocketOptions {
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#crossOriginRedirects}. */
+    public Builder crossOriginRedirects(boolean follow) {
+      connection.crossOriginRedirects(follow);
+      return this;
+    }
+
     /** Shortcut for {@link ConnectionOptions.Builder#timeout}. */
     public Builder timeout(long timeout, TimeUnit unit) {
       connection.timeout(timeout, unit);

@@ -39,6 +39,12 @@ public final class TransportException extends TetherException {
     SERVER_ERROR,
     /** Any other unexpected HTTP status. */
     HTTP_ERROR,
+    /**
+     * The server redirected to another origin (scheme, host or port), which would have received this
+     * connection's headers, query and cookies; the message names the target (query values left out).
+     * Nothing was sent there. {@link ConnectionOptions#crossOriginRedirects()} opts in to following.
+     */
+    REDIRECT_REFUSED,
     /** The server answered with something that is not valid Engine.IO. */
     PROTOCOL_ERROR,
     /**

@@ -25,6 +25,11 @@ class ConnectionOptionsTest {
     assertThat(a.newBuilder().reconnectionAttempts(4).build()).isNotEqualTo(a);
     assertThat(a.newBuilder().randomizationFactor(0.25).build()).isNotEqualTo(a);
     assertThat(a.newBuilder().timeout(1, TimeUnit.SECONDS).build()).isNotEqualTo(a);
+    assertThat(a.crossOriginRedirects()).isFalse();
+    assertThat(a.newBuilder().crossOriginRedirects(true).build()).isNotEqualTo(a)
+        .satisfies(o -> assertThat(o.crossOriginRedirects()).isTrue())
+        .satisfies(o -> assertThat(o.toString()).contains("crossOriginRedirects=true"))
+        .isEqualTo(SocketOptions.builder().connection(a).crossOriginRedirects(true).build().connection());
   }
 
   @Test void theShortcutsOfSocketOptionsSetTheConnectionOptions() {

@@ -64,6 +64,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code emit-count(n, payload)}: emits {@code counted(i, payload)} for {@code i = 0..n-1}.
  *   <li>{@code emit-binary(size)}: emits {@code binary(bytes)} with byte {@code i = i % 256}.
  *   <li>{@code handshake(ack)}: acks {@code {query, auth, headers}} of the handshake.
+ *   <li>{@code event-count(name, ack)}: acks how many events called {@code name} the server received
+ *       so far, on any namespace (per server process).
  *   <li>On connection, if {@code auth.welcome} is truthy: emits {@code welcome({id})}.
  * </ul>
  *
@@ -81,6 +83,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Plain HTTP probes with {@code java.net.http.HttpClient} must use {@code
  * HttpClient.Version.HTTP_1_1}: the default sends {@code Upgrade: h2c}, which engine.io rejects on its
  * path with {@code 400 Invalid Upgrade header}.
+ *
+ * <h2>TLS</h2>
+ *
+ * {@link #startTls} serves HTTPS and WSS with a certificate chain and key the test provides (e.g. made
+ * with okhttp-tls's {@code HeldCertificate}); {@link #url()} is then {@code https://127.0.0.1:<port>}.
+ * {@link RealServer @RealServer} always serves plain HTTP: a TLS test makes its certificates first and
+ * starts its server itself.
  *
  * <h2>Lifetime</h2>
  *
@@ -110,13 +119,17 @@ public final class SocketIoServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final String scheme;
+    private final Path tlsDir; // null without TLS; deleted on close
     private final StringBuilder output; // guarded by itself
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SocketIoServer(Process process, int port, StringBuilder output) {
+    private SocketIoServer(Process process, int port, StringBuilder output, Path tlsDir) {
         this.process = process;
         this.port = port;
         this.output = output;
+        this.tlsDir = tlsDir;
+        this.scheme = tlsDir == null ? "http" : "https";
     }
 
     /** Starts a server with the default socket.io options. Equivalent to {@code start("{}")}. */
@@ -142,16 +155,55 @@ public final class SocketIoServer implements AutoCloseable {
      * server where its clients expect it after {@link #close()}.
      */
     public static SocketIoServer start(String serverOptionsJson, int fixedPort) {
+        return start(serverOptionsJson, fixedPort, null, null);
+    }
+
+    /**
+     * Starts a server that speaks HTTPS and WSS on an ephemeral loopback port, with this certificate
+     * chain (the server's certificate first, PEM) and its private key (PKCS#8 PEM). They are written to a
+     * private temporary directory, deleted on {@link #close()}. Clients must trust the chain's CA and
+     * connect to {@link #url()} ({@code https://127.0.0.1:<port>}), so the certificate should name
+     * {@code 127.0.0.1} unless a test wants a hostname mismatch.
+     */
+    public static SocketIoServer startTls(String serverOptionsJson, String certificateChainPem,
+            String privateKeyPem) {
+        return start(serverOptionsJson, 0, certificateChainPem, privateKeyPem);
+    }
+
+    private static SocketIoServer start(String serverOptionsJson, int fixedPort,
+            String certificateChainPem, String privateKeyPem) {
         JsonObject config = new JsonObject();
         config.add("options", parseOptions(serverOptionsJson));
         if (fixedPort != 0) config.addProperty("port", fixedPort);
+        Path tlsDir = null;
+        if (certificateChainPem != null) {
+            try {
+                tlsDir = Files.createTempDirectory("tether-test-server-tls"); // owner-only on POSIX
+                Path cert = Files.writeString(tlsDir.resolve("chain.pem"), certificateChainPem);
+                Path key = Files.writeString(tlsDir.resolve("key.pem"), privateKeyPem);
+                JsonObject tls = new JsonObject();
+                tls.addProperty("cert", cert.toString());
+                tls.addProperty("key", key.toString());
+                config.add("tls", tls);
+            } catch (IOException e) {
+                deleteQuietly(tlsDir);
+                throw new IllegalStateException("Could not write the TLS files of the test server", e);
+            }
+        }
 
         Path dir = locateNodeDirectory();
         if (!Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))) {
+            deleteQuietly(tlsDir);
             throw new IllegalStateException(
                     "The test server's dependencies are not installed: run npm ci in " + dir);
         }
-        String node = locateNode();
+        String node;
+        try {
+            node = locateNode();
+        } catch (IllegalStateException e) {
+            deleteQuietly(tlsDir);
+            throw e;
+        }
 
         ProcessBuilder builder = new ProcessBuilder(node, "server.js", config.toString())
                 .directory(dir.toFile());
@@ -159,6 +211,7 @@ public final class SocketIoServer implements AutoCloseable {
         try {
             process = builder.start();
         } catch (IOException e) {
+            deleteQuietly(tlsDir);
             throw new IllegalStateException("Could not start '" + node + " server.js' in " + dir, e);
         }
 
@@ -176,6 +229,7 @@ public final class SocketIoServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(process);
+            deleteQuietly(tlsDir);
             throw new IllegalStateException("Interrupted while starting the test server", e);
         } catch (ExecutionException | TimeoutException e) {
             String why = e instanceof TimeoutException
@@ -185,11 +239,12 @@ public final class SocketIoServer implements AutoCloseable {
             stop(process);
             awaitQuietly(stdout, stderr); // collect the last lines (e.g. a node stack trace)
             String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
+            deleteQuietly(tlsDir);
             throw new IllegalStateException("The test server " + why + exit
                     + "\ncommand: " + builder.command() + "\ndirectory: " + dir
                     + "\noutput:\n" + snapshot(output));
         }
-        return new SocketIoServer(process, port, output);
+        return new SocketIoServer(process, port, output, tlsDir);
     }
 
     /** The port the server listens on (on {@code 127.0.0.1}). */
@@ -197,9 +252,12 @@ public final class SocketIoServer implements AutoCloseable {
         return port;
     }
 
-    /** The server's base URL, {@code http://127.0.0.1:<port>} (no trailing slash). */
+    /**
+     * The server's base URL, {@code http://127.0.0.1:<port>} ({@code https://} for {@link #startTls}),
+     * no trailing slash.
+     */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return scheme + "://127.0.0.1:" + port;
     }
 
     /** The node process id. */
@@ -228,6 +286,7 @@ public final class SocketIoServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             stop(process);
+            deleteQuietly(tlsDir);
         }
     }
 
@@ -353,6 +412,16 @@ public final class SocketIoServer implements AutoCloseable {
     private static String snapshot(StringBuilder output) {
         synchronized (output) {
             return output.toString();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) return;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temporary directory: the OS cleans it up eventually
         }
     }
 

@@ -4,6 +4,7 @@ import dev.tether.AckTimeoutException;
 import dev.tether.DisconnectReason;
 import dev.tether.SocketDisconnectedException;
 import dev.tether.TooManyAcksException;
+import dev.tether.TransportException;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.wire.Payload;
@@ -151,9 +152,10 @@ final class AckTracker {
   /**
    * The connection of the written attempts is gone, and the server forgot their ids with it: calls
    * with retries left get a fresh attempt (returned in emit order, to be buffered ahead of later
-   * emits); the others fail. Calls still waiting in the buffer are untouched.
+   * emits); the others fail, with {@code cause} (the transport failure, if that ended the connection).
+   * Calls still waiting in the buffer are untouched.
    */
-  List<Outgoing> disconnected(DisconnectReason reason) {
+  List<Outgoing> disconnected(DisconnectReason reason, @Nullable TransportException cause) {
     byAckId.clear();
     List<Outgoing> resend = new ArrayList<>();
     List<Attempts> failed = new ArrayList<>();
@@ -173,7 +175,7 @@ final class AckTracker {
     }
     for (Attempts attempts : failed) {
       calls.remove(attempts.call);
-      attempts.call.fail(new SocketDisconnectedException(reason));
+      attempts.call.fail(new SocketDisconnectedException(reason, cause));
     }
     return resend;
   }

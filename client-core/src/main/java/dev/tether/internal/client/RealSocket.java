@@ -347,7 +347,12 @@ public final class RealSocket extends SocketListeners {
   }
 
   private void onDisconnected(DisconnectReason reason) {
-    List<Outgoing> resend = acks.disconnected(reason);
+    onDisconnected(reason, null);
+  }
+
+  /** Loop: acks of sent emits fail with {@code cause} when a transport failure ended the connection. */
+  private void onDisconnected(DisconnectReason reason, @Nullable TransportException cause) {
+    List<Outgoing> resend = acks.disconnected(reason, cause);
     sendBuffer.addFirst(resend); // ahead of later emits, in their original order
     delivery.execute(history::clear); // in turn with the events it holds
     delivery.deliverAll(listeners.disconnect, reason, "disconnect");
@@ -360,7 +365,7 @@ public final class RealSocket extends SocketListeners {
     if (!willReconnect) {
       if (phase == Phase.CONNECTED) {
         deactivate();
-        onDisconnected(reason);
+        onDisconnected(reason, cause);
       } else {
         connectFailed(transportConnectError(reason, cause));
       }
@@ -373,7 +378,7 @@ public final class RealSocket extends SocketListeners {
     clearReceivedBeforeReply();
     transition(Phase.WAITING_FOR_CONNECTION, ConnectionState.RECONNECTING, null);
     if (phase == Phase.CONNECTED) {
-      onDisconnected(reason);
+      onDisconnected(reason, cause);
     } else {
       // Still trying: awaitConnected keeps waiting. The state (RECONNECTING) is heard before the error.
       delivery.deliverAll(listeners.connectError, transportConnectError(reason, cause), "connect_error");

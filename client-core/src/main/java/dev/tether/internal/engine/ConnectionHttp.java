@@ -7,25 +7,38 @@ import okhttp3.OkHttpClient;
 /**
  * The HTTP side of one connection: its own cookie jar, and OkHttp clients derived from the shared
  * ones so that every request and WebSocket of this connection uses that jar. Deriving a client
- * shares the dispatcher, pool and TLS setup; it costs one small object.
+ * shares the dispatcher, pool and TLS setup; it costs one small object. Redirects are followed by
+ * {@link Redirects}, not by OkHttp, so that headers, query and cookies never follow one to another
+ * origin unless the connection opted in; through an HTTP proxy that forwards plain http, each request
+ * gets a connection of its own ({@link ForwardProxyConnections}).
  *
  * <p>Not thread-safe: used on the connection's event loop.
  */
 final class ConnectionHttp {
   private final HttpClientProvider shared;
   private final ConnectionCookieJar cookies;
+  private final Redirects redirects;
   private final Map<Long, OkHttpClient> clients = new HashMap<>();
 
-  ConnectionHttp(HttpClientProvider shared) {
+  /** @param crossOriginRedirects follow redirects to another origin too (see {@link Redirects}) */
+  ConnectionHttp(HttpClientProvider shared, boolean crossOriginRedirects) {
     this.shared = shared;
-    this.cookies = new ConnectionCookieJar(shared.client(0).cookieJar());
+    OkHttpClient base = shared.client(0);
+    this.cookies = new ConnectionCookieJar(base.cookieJar());
+    this.redirects = new Redirects(base.followRedirects(), base.followSslRedirects(), crossOriginRedirects);
   }
 
   OkHttpClient client(long readTimeoutMillis) {
     Long key = readTimeoutMillis;
     OkHttpClient client = clients.get(key);
     if (client == null) {
-      client = shared.client(readTimeoutMillis).newBuilder().cookieJar(cookies).build();
+      client = shared.client(readTimeoutMillis).newBuilder()
+          .cookieJar(cookies)
+          .followRedirects(false) // Redirects follows them, within the origin
+          .followSslRedirects(false)
+          .addInterceptor(redirects)
+          .addNetworkInterceptor(ForwardProxyConnections.INSTANCE)
+          .build();
       clients.put(key, client);
     }
     return client;

@@ -26,6 +26,7 @@ public final class EngineOptions {
   private final boolean websocket;
   private final boolean upgrade;
   private final boolean rememberUpgrade;
+  private final boolean crossOriginRedirects;
 
   private EngineOptions(Builder builder) {
     this.upgradeTimeoutMillis = builder.upgradeTimeoutMillis;
@@ -33,6 +34,7 @@ public final class EngineOptions {
     this.websocket = builder.websocket;
     this.upgrade = builder.upgrade;
     this.rememberUpgrade = builder.rememberUpgrade;
+    this.crossOriginRedirects = builder.crossOriginRedirects;
     this.endpoint = builder.endpoint;
     this.extraHeaders = builder.extraHeaders;
     this.protocol = builder.protocol;
@@ -90,6 +92,14 @@ public final class EngineOptions {
     return rememberUpgrade;
   }
 
+  /**
+   * Follow redirects to another origin (scheme, host, port) with this connection's headers, query and
+   * cookies; otherwise only redirects within the endpoint's origin are followed (see {@link Redirects}).
+   */
+  public boolean crossOriginRedirects() {
+    return crossOriginRedirects;
+  }
+
   /** How long the WebSocket probe and switch may take before the session stays on polling. */
   public long upgradeTimeoutMillis() {
     return upgradeTimeoutMillis;
@@ -108,6 +118,7 @@ public final class EngineOptions {
     private boolean websocket = true;
     private boolean upgrade = true;
     private boolean rememberUpgrade;
+    private boolean crossOriginRedirects;
 
     Builder(HttpUrl url) {
       this.url = url;
@@ -155,6 +166,11 @@ public final class EngineOptions {
 
     public Builder rememberUpgrade(boolean rememberUpgrade) {
       this.rememberUpgrade = rememberUpgrade;
+      return this;
+    }
+
+    public Builder crossOriginRedirects(boolean follow) {
+      this.crossOriginRedirects = follow;
       return this;
     }
 

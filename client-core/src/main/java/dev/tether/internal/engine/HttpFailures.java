@@ -61,6 +61,11 @@ final class HttpFailures {
   }
 
   static TransportException fromIOException(String what, IOException e) {
+    if (e instanceof Redirects.RedirectRefusedException) {
+      Redirects.RedirectRefusedException refused = (Redirects.RedirectRefusedException) e;
+      return new TransportException(Kind.REDIRECT_REFUSED, what + " failed: " + e.getMessage(), refused.status,
+          null, e);
+    }
     Kind kind;
     if (e instanceof ConnectException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {

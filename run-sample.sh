@@ -2,7 +2,9 @@
 # Runs one of Tether's samples against a real Node socket.io 4.8.4 demo server (samples/demo-server)
 # that the sample starts itself, and stops it at the end.
 #
-#   ./run-sample.sh                      # the news/reply demo: answer 3 news, leave (the main job)
+#   ./run-sample.sh                      # the news/reply demo: answer 3 news, leave (the main job);
+#                                        # shows each news, each reply and the server's lines
+#                                        # ("server: ...")
 #   ./run-sample.sh news --count 5       # answer 5 news
 #   ./run-sample.sh <sample> [options]   # another sample; --help shows each one's options
 #

@@ -7,6 +7,11 @@
 //
 // Listens on 127.0.0.1. Once listening, prints exactly one line to stdout:
 //   NEWS_SERVER_LISTENING <port>
+// then its side of each conversation, one line per event:
+//   connected <socket id>
+//   reply from <socket id>: <payload>
+//   disconnected <socket id>: <reason>
+// (NewsSample shows these lines among its own, prefixed with "server: ".)
 // Exits when stdin reaches EOF (so a JVM that started it and died leaves no orphan), on SIGTERM
 // and on SIGINT. Started by dev.tether.samples.news.NewsServer.
 "use strict";
@@ -33,6 +38,7 @@ const httpServer = http.createServer();
 const io = new Server(httpServer);
 
 io.on("connection", (socket) => {
+  console.log(`connected ${socket.id}`);
   let count = 0;
   const sendNews = () => {
     count += 1;
@@ -40,7 +46,10 @@ io.on("connection", (socket) => {
   };
   sendNews(); // the first one at once...
   const timer = setInterval(sendNews, intervalMs); // ...then one every interval
-  socket.on("disconnect", () => clearInterval(timer));
+  socket.on("disconnect", (reason) => {
+    clearInterval(timer);
+    console.log(`disconnected ${socket.id}: ${reason}`);
+  });
 
   // The seeds wrote socket.on("reply", ...). onAny is used instead because socket.io dispatches
   // on(...) listeners one tick late and drops events that arrive together with the client's

@@ -1,5 +1,8 @@
 package dev.tether.samples;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -19,10 +22,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * Runs one of the demo servers of {@code samples/demo-server} (real Node socket.io servers) as a
- * child process on a loopback port.
+ * Runs one of the demo servers of {@code samples/demo-server} (real Node socket.io servers, and
+ * plain {@code ws} WebSocket servers) as a child process on a loopback port.
  *
  * <pre>{@code
  * try (DemoServer server = DemoServer.start(DemoServer.CHAT)) {
@@ -34,14 +38,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li>The demo directory is the system property {@value #DIR_PROPERTY}, or else the first {@code
  *       samples/demo-server} (or {@code demo-server}) found walking up from {@code user.dir}.
- *   <li>If its {@code node_modules} is missing, {@code npm ci} is run there first (needs npm and
- *       network access once).
+ *   <li>If a package of its {@code package.json} is missing from {@code node_modules} or is not the
+ *       pinned version, {@code npm ci} is run there first (needs npm and network access once).
  *   <li>{@code node} is taken from the system property {@value #NODE_PROPERTY}, else the PATH.
  *   <li>The node process exits by itself when its stdin closes, so a JVM that dies without calling
  *       {@link #close()} leaves no server behind.
  * </ul>
  *
- * <p>Thread-safe; {@link #close()} is idempotent.
+ * <p>Thread-safe; {@link #close()} is idempotent. A line listener (see {@link #start(Script, int,
+ * Map, List, Consumer)}) is called on one of the server's output threads.
  */
 public final class DemoServer implements AutoCloseable {
 
@@ -56,6 +61,19 @@ public final class DemoServer implements AutoCloseable {
 
   /** The room chat server: {@code chat-server.js} (namespaces {@code /room} and {@code /chat}). */
   public static final Script CHAT = new Script("chat-server.js", "CHAT_SERVER_LISTENING ");
+
+  /**
+   * The plain WebSocket text server: {@code ws-text-server.js} (a greeting, then a message every 3 s
+   * or the interval given as its second argument).
+   */
+  public static final Script WS_TEXT = new Script("ws-text-server.js", "WS_TEXT_SERVER_LISTENING ");
+
+  /**
+   * The plain WebSocket JSON envelope server: {@code ws-envelope-server.js} ({@code join} is
+   * answered with {@code hello}).
+   */
+  public static final Script WS_ENVELOPE =
+      new Script("ws-envelope-server.js", "WS_ENVELOPE_SERVER_LISTENING ");
 
   /** A demo script and the prefix of the one line it prints on stdout once it listens. */
   public static final class Script {
@@ -82,13 +100,15 @@ public final class DemoServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final StringBuilder output; // guarded by itself
+  private final Thread[] pumps;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DemoServer(Script script, Process process, int port, StringBuilder output) {
+  private DemoServer(Script script, Process process, int port, StringBuilder output, Thread... pumps) {
     this.script = script;
     this.process = process;
     this.port = port;
     this.output = output;
+    this.pumps = pumps;
   }
 
   /** Starts the script on an ephemeral port and waits until it listens. */
@@ -104,6 +124,21 @@ public final class DemoServer implements AutoCloseable {
    *     does not start within 30 s (the message then contains its output)
    */
   public static DemoServer start(Script script, int port, Map<String, String> environment) {
+    return start(script, port, environment, List.of(), null);
+  }
+
+  /**
+   * Starts the script on this port (0: an ephemeral one) with these extra environment variables and
+   * these arguments after the port, and waits until it listens.
+   *
+   * @param lines if not null, gets every line the server prints after its listening line (stdout
+   *     and stderr, in the order each stream delivers them), on the thread that reads that stream;
+   *     {@link #close()} returns only after the last line was handed over
+   * @throws IllegalStateException if node or npm is missing, {@code npm ci} fails, or the server
+   *     does not start within 30 s (the message then contains its output)
+   */
+  public static DemoServer start(Script script, int port, Map<String, String> environment,
+      List<String> arguments, Consumer<String> lines) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -111,8 +146,9 @@ public final class DemoServer implements AutoCloseable {
     installPackagesIfMissing(dir);
     String node = locateExecutable("node", NODE_PROPERTY);
 
-    ProcessBuilder builder =
-        new ProcessBuilder(node, script.file, Integer.toString(port)).directory(dir.toFile());
+    List<String> command = new ArrayList<>(List.of(node, script.file, Integer.toString(port)));
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().putAll(environment);
     Process process;
     try {
@@ -123,13 +159,13 @@ public final class DemoServer implements AutoCloseable {
 
     StringBuilder output = new StringBuilder();
     CompletableFuture<Integer> listening = new CompletableFuture<>();
-    Thread stdout = pump(process.getInputStream(), output, script.listeningPrefix, listening,
+    Thread stdout = pump(process.getInputStream(), output, script.listeningPrefix, listening, lines,
         "demo-server-stdout-" + process.pid());
-    Thread stderr = pump(process.getErrorStream(), output, null, null,
+    Thread stderr = pump(process.getErrorStream(), output, null, listening, lines,
         "demo-server-stderr-" + process.pid());
     try {
       int actualPort = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      return new DemoServer(script, process, actualPort, output);
+      return new DemoServer(script, process, actualPort, output, stdout, stderr);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop(process);
@@ -173,12 +209,14 @@ public final class DemoServer implements AutoCloseable {
 
   /**
    * Stops the server: closes its stdin and sends SIGTERM, waits up to 5 s, then kills it forcibly.
-   * Returns once the process has exited. Idempotent.
+   * Returns once the process has exited and its last lines were read (and handed to the line
+   * listener, if any). Idempotent.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       stop(process);
+      join(pumps);
     }
   }
 
@@ -212,9 +250,12 @@ public final class DemoServer implements AutoCloseable {
         + "; set the system property " + DIR_PROPERTY + " to that directory");
   }
 
-  /** Runs {@code npm ci} in dir unless socket.io is installed there already. */
+  /**
+   * Runs {@code npm ci} in dir unless every dependency of its package.json is installed there at
+   * the version pinned (an older install, e.g. from before a package was added, is replaced).
+   */
   private static void installPackagesIfMissing(Path dir) {
-    if (Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))) {
+    if (packagesInstalled(dir)) {
       return;
     }
     String npm = locateExecutable("npm", null);
@@ -257,6 +298,28 @@ public final class DemoServer implements AutoCloseable {
     }
   }
 
+  /** Whether each dependency of dir's package.json is in node_modules at its pinned version. */
+  private static boolean packagesInstalled(Path dir) {
+    try {
+      JsonObject dependencies = JsonParser.parseString(Files.readString(dir.resolve("package.json")))
+          .getAsJsonObject().getAsJsonObject("dependencies");
+      for (Map.Entry<String, JsonElement> dependency : dependencies.entrySet()) {
+        Path installed = dir.resolve("node_modules").resolve(dependency.getKey()).resolve("package.json");
+        if (!Files.isRegularFile(installed)) {
+          return false;
+        }
+        String version = JsonParser.parseString(Files.readString(installed))
+            .getAsJsonObject().get("version").getAsString();
+        if (!version.equals(dependency.getValue().getAsString())) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false; // npm ci will tell what is wrong
+    }
+  }
+
   /** The executable's path from the system property (if any) or the PATH. */
   private static String locateExecutable(String name, String property) {
     if (property != null) {
@@ -286,28 +349,37 @@ public final class DemoServer implements AutoCloseable {
     return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   }
 
-  /** Copies a stream line by line into output on a daemon thread; watches for the port line. */
+  /**
+   * Copies a stream line by line into output on a daemon thread; the stdout pump (listeningPrefix
+   * not null) watches for the port line. Lines after it also go to the listener, if any.
+   */
   private static Thread pump(InputStream in, StringBuilder output, String listeningPrefix,
-      CompletableFuture<Integer> listening, String threadName) {
+      CompletableFuture<Integer> listening, Consumer<String> listener, String threadName) {
     Thread thread = new Thread(() -> {
       try (BufferedReader reader =
           new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
         while ((line = reader.readLine()) != null) {
           append(output, line);
-          if (listening != null && line.startsWith(listeningPrefix)) {
+          if (listeningPrefix != null && !listening.isDone() && line.startsWith(listeningPrefix)) {
             try {
               listening.complete(Integer.parseInt(line.substring(listeningPrefix.length()).trim()));
             } catch (NumberFormatException e) {
               listening.completeExceptionally(
                   new IllegalStateException("printed a malformed line: " + line));
             }
+          } else if (listener != null && listening.isDone()) {
+            try {
+              listener.accept(line);
+            } catch (RuntimeException e) {
+              append(output, "[the line listener failed: " + e + "]");
+            }
           }
         }
       } catch (IOException e) {
         append(output, "[reading the server's output failed: " + e + "]");
       } finally {
-        if (listening != null) {
+        if (listeningPrefix != null) {
           listening.completeExceptionally(new IllegalStateException("exited before listening"));
         }
       }

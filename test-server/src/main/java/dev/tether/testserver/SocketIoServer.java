@@ -1,22 +1,10 @@
 package dev.tether.testserver;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -113,20 +101,14 @@ public final class SocketIoServer implements AutoCloseable {
     /** Prefix of the single line {@code server.js} prints on stdout once listening. */
     public static final String LISTENING_PREFIX = "TETHER_SERVER_LISTENING ";
 
-    private static final long START_TIMEOUT_SECONDS = 30;
-    private static final long STOP_TIMEOUT_SECONDS = 5;
-    private static final int MAX_OUTPUT_CHARS = 1 << 20;
-
-    private final Process process;
-    private final int port;
+    private final NodeProcess process;
     private final String scheme;
     private final Path tlsDir; // null without TLS; deleted on close
     private final StringBuilder output; // guarded by itself
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SocketIoServer(Process process, int port, StringBuilder output, Path tlsDir) {
+    private SocketIoServer(NodeProcess process, StringBuilder output, Path tlsDir) {
         this.process = process;
-        this.port = port;
         this.output = output;
         this.tlsDir = tlsDir;
         this.scheme = tlsDir == null ? "http" : "https";
@@ -173,11 +155,17 @@ public final class SocketIoServer implements AutoCloseable {
     private static SocketIoServer start(String serverOptionsJson, int fixedPort,
             String certificateChainPem, String privateKeyPem) {
         JsonObject config = new JsonObject();
-        config.add("options", parseOptions(serverOptionsJson));
+        config.add("options", NodeProcess.parseJsonObject(serverOptionsJson, "Server options"));
         if (fixedPort != 0) config.addProperty("port", fixedPort);
+
+        Path dir = NodeProcess.locateNodeDirectory("server.js");
+        if (!Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))) {
+            throw new IllegalStateException(
+                    "The test server's dependencies are not installed: run npm ci in " + dir);
+        }
         Path tlsDir = null;
-        if (certificateChainPem != null) {
-            try {
+        try {
+            if (certificateChainPem != null) {
                 tlsDir = Files.createTempDirectory("tether-test-server-tls"); // owner-only on POSIX
                 Path cert = Files.writeString(tlsDir.resolve("chain.pem"), certificateChainPem);
                 Path key = Files.writeString(tlsDir.resolve("key.pem"), privateKeyPem);
@@ -185,71 +173,23 @@ public final class SocketIoServer implements AutoCloseable {
                 tls.addProperty("cert", cert.toString());
                 tls.addProperty("key", key.toString());
                 config.add("tls", tls);
-            } catch (IOException e) {
-                deleteQuietly(tlsDir);
-                throw new IllegalStateException("Could not write the TLS files of the test server", e);
             }
-        }
-
-        Path dir = locateNodeDirectory();
-        if (!Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))) {
+            StringBuilder output = new StringBuilder();
+            NodeProcess process = NodeProcess.start("The test server", dir, "server.js",
+                    List.of(config.toString()), LISTENING_PREFIX, output);
+            return new SocketIoServer(process, output, tlsDir);
+        } catch (IOException e) {
             deleteQuietly(tlsDir);
-            throw new IllegalStateException(
-                    "The test server's dependencies are not installed: run npm ci in " + dir);
-        }
-        String node;
-        try {
-            node = locateNode();
-        } catch (IllegalStateException e) {
+            throw new IllegalStateException("Could not write the TLS files of the test server", e);
+        } catch (RuntimeException e) {
             deleteQuietly(tlsDir);
             throw e;
         }
-
-        ProcessBuilder builder = new ProcessBuilder(node, "server.js", config.toString())
-                .directory(dir.toFile());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            deleteQuietly(tlsDir);
-            throw new IllegalStateException("Could not start '" + node + " server.js' in " + dir, e);
-        }
-
-        StringBuilder output = new StringBuilder();
-        CompletableFuture<Integer> listening = new CompletableFuture<>();
-        long pid = process.pid();
-        Thread stdout = pump(process.getInputStream(), output, listening,
-                "tether-test-server-stdout-" + pid);
-        Thread stderr = pump(process.getErrorStream(), output, null,
-                "tether-test-server-stderr-" + pid);
-
-        int port;
-        try {
-            port = listening.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop(process);
-            deleteQuietly(tlsDir);
-            throw new IllegalStateException("Interrupted while starting the test server", e);
-        } catch (ExecutionException | TimeoutException e) {
-            String why = e instanceof TimeoutException
-                    ? "did not print '" + LISTENING_PREFIX + "<port>' within "
-                            + START_TIMEOUT_SECONDS + " s"
-                    : e.getCause().getMessage();
-            stop(process);
-            awaitQuietly(stdout, stderr); // collect the last lines (e.g. a node stack trace)
-            String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
-            deleteQuietly(tlsDir);
-            throw new IllegalStateException("The test server " + why + exit
-                    + "\ncommand: " + builder.command() + "\ndirectory: " + dir
-                    + "\noutput:\n" + snapshot(output));
-        }
-        return new SocketIoServer(process, port, output, tlsDir);
     }
 
     /** The port the server listens on (on {@code 127.0.0.1}). */
     public int port() {
-        return port;
+        return process.port();
     }
 
     /**
@@ -257,7 +197,7 @@ public final class SocketIoServer implements AutoCloseable {
      * no trailing slash.
      */
     public String url() {
-        return scheme + "://127.0.0.1:" + port;
+        return scheme + "://127.0.0.1:" + port();
     }
 
     /** The node process id. */
@@ -275,7 +215,7 @@ public final class SocketIoServer implements AutoCloseable {
      * order; capped at about 1 MiB), for diagnostics.
      */
     public String output() {
-        return snapshot(output);
+        return NodeProcess.snapshot(output);
     }
 
     /**
@@ -285,133 +225,8 @@ public final class SocketIoServer implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            stop(process);
+            process.stop();
             deleteQuietly(tlsDir);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "SocketIoServer[" + url() + ", pid " + pid() + (isAlive() ? "" : ", exited") + "]";
-    }
-
-    // ------------------------------------------------------------------------------------------
-
-    private static JsonElement parseOptions(String json) {
-        JsonElement options;
-        try {
-            options = JsonParser.parseString(json == null || json.isBlank() ? "{}" : json);
-        } catch (JsonParseException e) {
-            throw new IllegalArgumentException("Invalid server options JSON: " + json, e);
-        }
-        if (!options.isJsonObject()) {
-            throw new IllegalArgumentException("Server options must be a JSON object: " + json);
-        }
-        return options;
-    }
-
-    private static Path locateNodeDirectory() {
-        String configured = System.getProperty(DIR_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            Path dir = Paths.get(configured).toAbsolutePath().normalize();
-            if (!Files.isRegularFile(dir.resolve("server.js"))) {
-                throw new IllegalStateException("System property " + DIR_PROPERTY + " = "
-                        + configured + " does not point to a directory containing server.js");
-            }
-            return dir;
-        }
-        Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("test-server").resolve("node");
-            if (Files.isRegularFile(candidate.resolve("server.js"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Cannot find test-server/node/server.js above " + start
-                + "; set the system property " + DIR_PROPERTY + " to that directory");
-    }
-
-    private static String locateNode() {
-        String configured = System.getProperty(NODE_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String entry : path.split(File.pathSeparator)) {
-                if (entry.isEmpty()) {
-                    continue;
-                }
-                for (String name : windows ? new String[] {"node.exe", "node.cmd"} : new String[] {"node"}) {
-                    Path candidate = Paths.get(entry, name);
-                    if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                        return candidate.toString();
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("'node' was not found on the PATH (" + path + "); install "
-                + "Node.js 18+ or set the system property " + NODE_PROPERTY);
-    }
-
-    /** Copies a stream line by line into output on a daemon thread; watches for the port line. */
-    private static Thread pump(InputStream in, StringBuilder output,
-            CompletableFuture<Integer> listening, String threadName) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader =
-                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    append(output, line);
-                    if (listening != null && line.startsWith(LISTENING_PREFIX)) {
-                        try {
-                            listening.complete(Integer.parseInt(
-                                    line.substring(LISTENING_PREFIX.length()).trim()));
-                        } catch (NumberFormatException e) {
-                            listening.completeExceptionally(
-                                    new IllegalStateException("printed a malformed line: " + line));
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                append(output, "[tether: reading the server's output failed: " + e + "]");
-            } finally {
-                if (listening != null) {
-                    listening.completeExceptionally(
-                            new IllegalStateException("exited before listening"));
-                }
-            }
-        }, threadName);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private static void awaitQuietly(Thread... threads) {
-        try {
-            for (Thread thread : threads) {
-                thread.join(TimeUnit.SECONDS.toMillis(2));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void append(StringBuilder output, String line) {
-        synchronized (output) {
-            if (output.length() < MAX_OUTPUT_CHARS) {
-                output.append(line).append('\n');
-                if (output.length() >= MAX_OUTPUT_CHARS) {
-                    output.append("[tether: output truncated]\n");
-                }
-            }
-        }
-    }
-
-    private static String snapshot(StringBuilder output) {
-        synchronized (output) {
-            return output.toString();
         }
     }
 
@@ -425,25 +240,8 @@ public final class SocketIoServer implements AutoCloseable {
         }
     }
 
-    private static void stop(Process process) {
-        boolean interrupted = false;
-        try {
-            process.getOutputStream().close(); // stdin EOF: server.js exits by itself
-        } catch (IOException ignored) {
-            // already closed
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-            process.destroyForcibly();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    @Override
+    public String toString() {
+        return "SocketIoServer[" + url() + ", pid " + pid() + (isAlive() ? "" : ", exited") + "]";
     }
 }

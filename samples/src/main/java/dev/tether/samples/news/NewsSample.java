@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Starts the demo server ({@code samples/demo-server/news-server.js}, the real Node socket.io
  * server), connects to it, answers three news, disconnects and exits. Run it with {@code
- * ./run-sample.sh}.
+ * ./run-sample.sh}. It shows the whole exchange: each news received, each reply as it is sent
+ * ({@code > reply: Hello Node.JS}), and the demo server's own lines, prefixed with {@code server: }
+ * (its view of the connection, of each reply and of the disconnection).
  *
  * <p>{@code --url <url>} connects to that server instead of starting the demo server; {@code
  * --count <n>} answers n news before leaving (default 3); {@code --help} lists them.
@@ -48,15 +50,35 @@ public final class NewsSample implements Callable<Integer> {
     return Cli.execute(new NewsSample(), args, System.out, System.err);
   }
 
+  /** The prefix of the demo server's lines in the sample's output. */
+  static final String SERVER_PREFIX = "server: ";
+
+  /** What the sample prints as it sends a reply. */
+  static final String REPLY_LINE = "> reply: ";
+
+  static final String REPLY = "Hello Node.JS";
+
   @Override
   public Integer call() throws InterruptedException {
-    // Our own demo server, unless --url names one. It is stopped in any case (finally).
-    NewsServer server = url == null ? NewsServer.start() : null;
+    // Our own demo server, unless --url names one. It is stopped in any case (finally). Its lines
+    // (its side of the exchange) are shown among ours as they come.
+    CountDownLatch serverSawUsLeave = new CountDownLatch(1);
+    NewsServer server = url == null ? NewsServer.start(null, line -> {
+      System.out.println(SERVER_PREFIX + line);
+      if (line.startsWith("disconnected ")) {
+        serverSawUsLeave.countDown();
+      }
+    }) : null;
     if (server != null) {
       System.out.println("demo server listening at " + server.url());
     }
     try {
-      return talkTo(server == null ? url : server.url(), count);
+      int exitCode = talkTo(server == null ? url : server.url(), count);
+      if (server != null && exitCode == 0) {
+        // The server's last line (it saw us leave, after our replies) before it is stopped.
+        serverSawUsLeave.await(5, TimeUnit.SECONDS);
+      }
+      return exitCode;
     } finally {
       if (server != null) {
         server.close();
@@ -90,7 +112,8 @@ public final class NewsSample implements Callable<Integer> {
         return; // a late one, while we are leaving
       }
       System.out.println(news);
-      socket.emit("reply", "Hello Node.JS");
+      System.out.println(REPLY_LINE + REPLY);
+      socket.emit("reply", REPLY);
       if (n == count) {
         finished.countDown();
       }

@@ -2,13 +2,21 @@ package dev.tether.samples.news;
 
 import dev.tether.samples.DemoServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs the news/reply demo server ({@code samples/demo-server/news-server.js}) as a child process
  * on an ephemeral loopback port; see {@link DemoServer} for how node and the script are found.
  *
- * <p>Thread-safe; {@link #close()} is idempotent.
+ * <p>The server prints its side of each conversation, one line per event: {@code connected <socket
+ * id>}, {@code reply from <socket id>: <payload>}, {@code disconnected <socket id>: <reason>}. They
+ * are in {@link #output()}, and go to the line listener of {@link #start(Duration, Consumer)} as
+ * they come.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent. The line listener is called on the thread that
+ * reads the server's output.
  */
 public final class NewsServer implements AutoCloseable {
 
@@ -33,14 +41,25 @@ public final class NewsServer implements AutoCloseable {
    * @throws IllegalStateException if node or npm is missing or the server does not start
    */
   public static NewsServer start(Duration newsInterval) {
-    if (newsInterval == null) {
-      return new NewsServer(DemoServer.start(DemoServer.NEWS));
+    return start(newsInterval, null);
+  }
+
+  /**
+   * Starts the server with this interval between two news ({@code null}: the default, 3 s), and
+   * hands each line it prints after its listening line to {@code lines} (if not null) as it comes.
+   * {@link #close()} returns only after the last line was handed over.
+   *
+   * @throws IllegalStateException if node or npm is missing or the server does not start
+   */
+  public static NewsServer start(Duration newsInterval, Consumer<String> lines) {
+    Map<String, String> environment = Map.of();
+    if (newsInterval != null) {
+      if (newsInterval.isNegative() || newsInterval.isZero()) {
+        throw new IllegalArgumentException("newsInterval must be positive: " + newsInterval);
+      }
+      environment = Map.of(INTERVAL_ENV, Long.toString(Math.max(1, newsInterval.toMillis())));
     }
-    if (newsInterval.isNegative() || newsInterval.isZero()) {
-      throw new IllegalArgumentException("newsInterval must be positive: " + newsInterval);
-    }
-    String millis = Long.toString(Math.max(1, newsInterval.toMillis()));
-    return new NewsServer(DemoServer.start(DemoServer.NEWS, 0, Map.of(INTERVAL_ENV, millis)));
+    return new NewsServer(DemoServer.start(DemoServer.NEWS, 0, environment, List.of(), lines));
   }
 
   /** The port the server listens on, on {@code 127.0.0.1}. */
@@ -54,8 +73,8 @@ public final class NewsServer implements AutoCloseable {
   }
 
   /**
-   * Everything the server printed so far. Includes one {@code reply from <socket id>: <payload>}
-   * line per reply.
+   * Everything the server printed so far: its listening line, then one line per connection, reply
+   * ({@code reply from <socket id>: <payload>}) and disconnection.
    */
   public String output() {
     return server.output();
@@ -66,7 +85,10 @@ public final class NewsServer implements AutoCloseable {
     return server.isAlive();
   }
 
-  /** Stops the server and waits until the process has exited. Idempotent. */
+  /**
+   * Stops the server and waits until the process has exited and its last line was handed to the
+   * line listener. Idempotent.
+   */
   @Override
   public void close() {
     server.close();

@@ -21,29 +21,47 @@ class NewsSampleTest {
       String output = runMain("--url", server.url(), "--count", "2");
 
       List<String> lines = output.lines().collect(Collectors.toList());
-      assertThat(lines).filteredOn(line -> line.startsWith("connected as ")).hasSize(1);
-      String id = lines.stream().filter(line -> line.startsWith("connected as ")).findFirst()
-          .orElseThrow().substring("connected as ".length());
-      assertThat(id).isNotBlank();
-      assertThat(lines).filteredOn(line -> line.matches("news #\\d+ from the demo server"))
-          .containsExactly("news #1 from the demo server", "news #2 from the demo server");
+      String id = socketId(lines);
+      // Each news, then the reply the sample sends for it.
+      assertThat(lines).filteredOn(line -> line.startsWith("news #") || line.startsWith("> "))
+          .containsExactly("news #1 from the demo server", "> reply: Hello Node.JS",
+              "news #2 from the demo server", "> reply: Hello Node.JS");
       assertThat(lines).last().isEqualTo("disconnected: io client disconnect");
+      assertThat(lines).noneMatch(line -> line.startsWith("server: ")); // not its own server
 
       // Both replies reach the server: the sample flushes them before it disconnects.
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           assertThat(replies(server)).containsExactly(
               "reply from " + id + ": Hello Node.JS",
               "reply from " + id + ": Hello Node.JS"));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(server.output().lines()).contains("connected " + id,
+              "disconnected " + id + ": client namespace disconnect"));
     }
     assertThat(demoServerProcesses()).as("node processes left behind").isEmpty();
   }
 
   @Test
-  void startsAndStopsItsOwnServer() throws Exception {
+  void startsAndStopsItsOwnServerAndShowsItsSideOfTheExchange() throws Exception {
     String output = runMain("--count", "1"); // the first news comes at once
 
-    assertThat(output).contains("connected as ", "news #1 from the demo server",
+    List<String> lines = output.lines().collect(Collectors.toList());
+    String id = socketId(lines);
+    assertThat(lines.get(0)).matches("demo server listening at http://127\\.0\\.0\\.1:\\d+");
+    // The whole exchange, both sides: the server's lines come as it prints them, so only the
+    // order within each side and the causal order between them is fixed.
+    assertThat(lines).containsSubsequence(
+        "connected as " + id,
+        "news #1 from the demo server",
+        "> reply: Hello Node.JS",
         "disconnected: io client disconnect");
+    assertThat(lines).containsSubsequence(
+        "server: connected " + id,
+        "server: reply from " + id + ": Hello Node.JS",
+        "server: disconnected " + id + ": client namespace disconnect");
+    assertThat(lines).containsSubsequence("> reply: Hello Node.JS", "server: reply from " + id + ": Hello Node.JS");
+    assertThat(lines).last().isEqualTo("server: disconnected " + id + ": client namespace disconnect");
+    assertThat(lines).filteredOn(line -> line.startsWith("server: reply from ")).hasSize(1);
     assertThat(demoServerProcesses()).as("node processes left behind").isEmpty();
   }
 
@@ -117,6 +135,15 @@ class NewsSampleTest {
 
   private static Run run(String... args) {
     return capture(NewsSample::run, args);
+  }
+
+  /** The socket id of the sample's "connected as <id>" line, its only one. */
+  private static String socketId(List<String> lines) {
+    assertThat(lines).filteredOn(line -> line.startsWith("connected as ")).hasSize(1);
+    String id = lines.stream().filter(line -> line.startsWith("connected as ")).findFirst()
+        .orElseThrow().substring("connected as ".length());
+    assertThat(id).isNotBlank();
+    return id;
   }
 
   private static List<String> replies(NewsServer server) {

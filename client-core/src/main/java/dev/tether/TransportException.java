@@ -37,7 +37,14 @@ public final class TransportException extends TetherException {
     /** Any other unexpected HTTP status. */
     HTTP_ERROR,
     /** The server answered with something that is not valid Engine.IO. */
-    PROTOCOL_ERROR
+    PROTOCOL_ERROR,
+    /**
+     * The server sent more than the client accepts at once: a WebSocket message or an HTTP
+     * long-polling response body larger than {@link ConnectionOptions#maxIncomingMessageBytes()}, or a
+     * polling body of more than 100,000 packets. The connection was closed (a
+     * WebSocket with close code 1009, "message too big") before the data was held in memory.
+     */
+    INCOMING_TOO_LARGE
   }
 
   private final Kind kind;

@@ -7,17 +7,21 @@ import okhttp3.OkHttpClient;
 /**
  * The HTTP side of one connection: its own cookie jar, and OkHttp clients derived from the shared
  * ones so that every request and WebSocket of this connection uses that jar. Deriving a client
- * shares the dispatcher, pool and TLS setup; it costs one small object.
+ * shares the dispatcher, pool and TLS setup; it costs one small object. WebSockets use clients of
+ * their own ({@link #webSocketClient}): sockets that bound every incoming message, in a separate pool.
  *
  * <p>Not thread-safe: used on the connection's event loop.
  */
 final class ConnectionHttp {
   private final HttpClientProvider shared;
   private final ConnectionCookieJar cookies;
+  private final long maxIncomingMessageBytes;
   private final Map<Long, OkHttpClient> clients = new HashMap<>();
+  private final Map<Long, OkHttpClient> webSocketClients = new HashMap<>();
 
-  ConnectionHttp(HttpClientProvider shared) {
+  ConnectionHttp(HttpClientProvider shared, long maxIncomingMessageBytes) {
     this.shared = shared;
+    this.maxIncomingMessageBytes = maxIncomingMessageBytes;
     this.cookies = new ConnectionCookieJar(shared.client(0).cookieJar());
   }
 
@@ -42,6 +46,22 @@ final class ConnectionHttp {
     if (client == null) {
       client = client(readTimeoutMillis).newBuilder().retryOnConnectionFailure(true).build();
       clients.put(key, client);
+    }
+    return client;
+  }
+
+  /**
+   * For WebSocket upgrades: on sockets that bound every incoming message by
+   * {@code maxIncomingMessageBytes} as its bytes arrive, and that no HTTP request shares. May retry on
+   * a fresh connection, like {@link #openingClient}.
+   */
+  OkHttpClient webSocketClient(long readTimeoutMillis) {
+    Long key = readTimeoutMillis;
+    OkHttpClient client = webSocketClients.get(key);
+    if (client == null) {
+      client = shared.webSocketClient(readTimeoutMillis, maxIncomingMessageBytes).newBuilder()
+          .cookieJar(cookies).retryOnConnectionFailure(true).build();
+      webSocketClients.put(key, client);
     }
     return client;
   }

@@ -61,6 +61,9 @@ final class HttpFailures {
   }
 
   static TransportException fromIOException(String what, IOException e) {
+    if (e instanceof IncomingLimitException) {
+      return new TransportException(Kind.INCOMING_TOO_LARGE, what + ": " + e.getMessage(), e);
+    }
     Kind kind;
     if (e instanceof ConnectException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {

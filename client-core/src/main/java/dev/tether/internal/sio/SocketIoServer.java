@@ -105,6 +105,7 @@ public final class SocketIoServer implements ServerProtocol {
         .upgrade(options.upgrade() && transports.get(0) == Transport.POLLING)
         .rememberUpgrade(options.rememberUpgrade())
         .handshakeTimeout(options.timeoutMillis(), TimeUnit.MILLISECONDS)
+        .maxIncomingMessageBytes(options.maxIncomingMessageBytes())
         .build();
   }
 }

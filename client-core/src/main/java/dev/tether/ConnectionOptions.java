@@ -30,6 +30,9 @@ public final class ConnectionOptions {
   /** The defaults. */
   public static final ConnectionOptions DEFAULT = builder().build();
 
+  /** The default of {@link #maxIncomingMessageBytes()}: 64 MiB. */
+  public static final long DEFAULT_MAX_INCOMING_MESSAGE_BYTES = 64L * 1024 * 1024;
+
   private final String path;
   private final Map<String, String> query;
   private final Map<String, List<String>> extraHeaders;
@@ -43,6 +46,7 @@ public final class ConnectionOptions {
   private final long reconnectionDelayMillis;
   private final long reconnectionDelayMaxMillis;
   private final double randomizationFactor;
+  private final long maxIncomingMessageBytes;
 
   private ConnectionOptions(Builder builder) {
     path = builder.path;
@@ -62,6 +66,7 @@ public final class ConnectionOptions {
     reconnectionDelayMillis = builder.reconnectionDelayMillis;
     reconnectionDelayMaxMillis = builder.reconnectionDelayMaxMillis;
     randomizationFactor = builder.randomizationFactor;
+    maxIncomingMessageBytes = builder.maxIncomingMessageBytes;
   }
 
   public static Builder builder() {
@@ -148,6 +153,22 @@ public final class ConnectionOptions {
     return randomizationFactor;
   }
 
+  /**
+   * The largest message the server may send at once, in bytes: one WebSocket message (all its frames),
+   * or one HTTP long-polling response body (which may batch several packets). Default
+   * {@value #DEFAULT_MAX_INCOMING_MESSAGE_BYTES} bytes (64 MiB).
+   *
+   * <p>A WebSocket message is checked as its bytes arrive, from the length its frame headers announce,
+   * before any of it is held in memory; a polling body likewise as it is read. A larger one closes the
+   * connection (WebSocket close code 1009, "message too big"): sockets see the disconnect reason
+   * {@code transport error}, and {@link Manager#onConnectionError} gets a {@link TransportException} of
+   * kind {@link TransportException.Kind#INCOMING_TOO_LARGE}. A polling body of more than 100,000 packets
+   * is refused the same way, whatever its size.
+   */
+  public long maxIncomingMessageBytes() {
+    return maxIncomingMessageBytes;
+  }
+
   /** True when both describe the same connection: every option is equal. */
   @Override public boolean equals(@Nullable Object o) {
     if (this == o) return true;
@@ -160,7 +181,8 @@ public final class ConnectionOptions {
         && reconnection == other.reconnection && reconnectionAttempts == other.reconnectionAttempts
         && reconnectionDelayMillis == other.reconnectionDelayMillis
         && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
-        && Double.compare(randomizationFactor, other.randomizationFactor) == 0;
+        && Double.compare(randomizationFactor, other.randomizationFactor) == 0
+        && maxIncomingMessageBytes == other.maxIncomingMessageBytes;
   }
 
   @Override public int hashCode() {
@@ -175,7 +197,8 @@ public final class ConnectionOptions {
     h = 31 * h + (int) (reconnectionDelayMillis ^ (reconnectionDelayMillis >>> 32));
     h = 31 * h + (int) (reconnectionDelayMaxMillis ^ (reconnectionDelayMaxMillis >>> 32));
     long jitter = Double.doubleToLongBits(randomizationFactor);
-    return 31 * h + (int) (jitter ^ (jitter >>> 32));
+    h = 31 * h + (int) (jitter ^ (jitter >>> 32));
+    return 31 * h + (int) (maxIncomingMessageBytes ^ (maxIncomingMessageBytes >>> 32));
   }
 
   /** Every option, with query values and header values left out (they may hold secrets). */
@@ -184,7 +207,8 @@ public final class ConnectionOptions {
         + extraHeaders.keySet() + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade="
         + rememberUpgrade + ", crossOriginRedirects=" + crossOriginRedirects + ", timeout=" + timeoutMillis
         + "ms, reconnection=" + reconnection + " (attempts " + reconnectionAttempts + ", delay "
-        + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor + ")}";
+        + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor
+        + "), maxIncomingMessageBytes=" + maxIncomingMessageBytes + "}";
   }
 
   /** Builds {@link ConnectionOptions}. Not thread-safe. */
@@ -202,6 +226,7 @@ public final class ConnectionOptions {
     private long reconnectionDelayMillis = 1_000;
     private long reconnectionDelayMaxMillis = 5_000;
     private double randomizationFactor = 0.5;
+    private long maxIncomingMessageBytes = DEFAULT_MAX_INCOMING_MESSAGE_BYTES;
 
     Builder() {
     }
@@ -222,6 +247,7 @@ public final class ConnectionOptions {
       reconnectionDelayMillis = options.reconnectionDelayMillis;
       reconnectionDelayMaxMillis = options.reconnectionDelayMaxMillis;
       randomizationFactor = options.randomizationFactor;
+      maxIncomingMessageBytes = options.maxIncomingMessageBytes;
     }
 
     /** The server's endpoint path (a trailing {@code /} is added). Default {@code /socket.io/}. */
@@ -344,6 +370,16 @@ public final class ConnectionOptions {
         throw new IllegalArgumentException("randomizationFactor must be in [0, 1]: " + factor);
       }
       this.randomizationFactor = factor;
+      return this;
+    }
+
+    /**
+     * The largest WebSocket message or polling response body the server may send, at least 1 byte;
+     * default 64 MiB. See {@link ConnectionOptions#maxIncomingMessageBytes()}.
+     */
+    public Builder maxIncomingMessageBytes(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("maxIncomingMessageBytes must be at least 1: " + bytes);
+      this.maxIncomingMessageBytes = bytes;
       return this;
     }
 

@@ -44,6 +44,17 @@ public interface Manager extends Closeable {
   /** Called when an upgrade attempt failed; the connection carries on over polling. */
   Subscription onUpgradeError(Listener<TransportException> listener);
 
+  /**
+   * Called when the open connection was lost to an error, with what failed: the network broke, the
+   * server answered with an HTTP error or with data that is not valid Engine.IO or Socket.IO, or it sent
+   * a message over {@link ConnectionOptions#maxIncomingMessageBytes()} ({@code INCOMING_TOO_LARGE}).
+   * Its sockets see the disconnect reason {@code transport error} (or {@code parse error}) and reconnect
+   * as usual. A connection that could not be opened is reported to {@link #onReconnectError} and to
+   * each socket's {@code onConnectError} instead; a clean close by either side, a ping timeout or
+   * {@link #pause()} report nothing here.
+   */
+  Subscription onConnectionError(Listener<TransportException> listener);
+
   /** Before each reconnection attempt, with its number (1, 2, ...). */
   Subscription onReconnectAttempt(Listener<Integer> listener);
 

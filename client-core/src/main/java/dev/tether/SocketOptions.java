@@ -303,6 +303,12 @@ public final class SocketOptions {
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#maxIncomingMessageBytes}. */
+    public Builder maxIncomingMessageBytes(long bytes) {
+      connection.maxIncomingMessageBytes(bytes);
+      return this;
+    }
+
     /**
      * A fixed auth payload: a {@code Map}, POJO or {@code JsonObject} that serializes to a JSON object;
      * replaces any earlier auth. {@code auth(null)} clears it (no auth, the default).

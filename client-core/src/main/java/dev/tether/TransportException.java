@@ -51,7 +51,14 @@ public final class TransportException extends TetherException {
      * Tether closed the connection because a socket's listeners fell too far behind the events the
      * server sent (more than 10,000 events or 64 MiB received and not yet delivered); it reconnects.
      */
-    LISTENERS_BEHIND
+    LISTENERS_BEHIND,
+    /**
+     * The server sent more than the client accepts at once: a WebSocket message or an HTTP
+     * long-polling response body larger than {@link ConnectionOptions#maxIncomingMessageBytes()}, or a
+     * polling body of more than 100,000 packets. The connection was closed (a
+     * WebSocket with close code 1009, "message too big") before the data was held in memory.
+     */
+    INCOMING_TOO_LARGE
   }
 
   private final Kind kind;

@@ -41,6 +41,19 @@ class ConnectionOptionsTest {
     assertThat(options.newBuilder().connection(whole).build().connection()).isEqualTo(whole);
   }
 
+  @Test void maxIncomingMessageBytesDefaultsTo64MiBIsPartOfTheConnectionAndMustBePositive() {
+    assertThat(ConnectionOptions.DEFAULT.maxIncomingMessageBytes()).isEqualTo(64L * 1024 * 1024)
+        .isEqualTo(ConnectionOptions.DEFAULT_MAX_INCOMING_MESSAGE_BYTES);
+    ConnectionOptions small = ConnectionOptions.builder().maxIncomingMessageBytes(1024).build();
+    assertThat(small.maxIncomingMessageBytes()).isEqualTo(1024);
+    assertThat(small).isNotEqualTo(ConnectionOptions.DEFAULT);
+    assertThat(small.newBuilder().build()).isEqualTo(small).hasSameHashCodeAs(small);
+    assertThat(small.toString()).contains("maxIncomingMessageBytes=1024");
+    assertThat(SocketOptions.builder().maxIncomingMessageBytes(1024).build().connection()).isEqualTo(small);
+    assertThatThrownBy(() -> ConnectionOptions.builder().maxIncomingMessageBytes(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxIncomingMessageBytes");
+  }
+
   @Test void toStringLeavesOutQueryAndHeaderValues() {
     String text = ConnectionOptions.builder().query("token", "s3cret").extraHeader("X-Api-Key", "k3y").build().toString();
     assertThat(text).contains("token", "X-Api-Key").doesNotContain("s3cret", "k3y");

@@ -73,6 +73,8 @@ public final class RealManager implements Manager {
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<Transport>> upgradeListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<TransportException>> upgradeErrorListeners =
       new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ListenerRegistry.Entry<TransportException>> connectionErrorListeners =
+      new CopyOnWriteArrayList<>();
   private final Delivery delivery;
 
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<Integer>> reconnectAttemptListeners = new CopyOnWriteArrayList<>();
@@ -196,6 +198,10 @@ public final class RealManager implements Manager {
 
   @Override public Subscription onUpgradeError(Listener<TransportException> listener) {
     return ListenerRegistry.add(upgradeErrorListeners, listener, false);
+  }
+
+  @Override public Subscription onConnectionError(Listener<TransportException> listener) {
+    return ListenerRegistry.add(connectionErrorListeners, listener, false);
   }
 
   @Override public Subscription onReconnectAttempt(Listener<Integer> listener) {
@@ -526,6 +532,10 @@ public final class RealManager implements Manager {
     @Override public void onClosed(DisconnectReason reason, @Nullable TransportException cause) {
       if (!isCurrent()) return;
       connectionGone();
+      if (cause != null) {
+        logger.log(Level.INFO, "{0}: connection lost ({1}): {2}", new Object[] {uri, reason, cause.getMessage()});
+        delivery.deliverAll(connectionErrorListeners, cause, "connectionError");
+      }
       connectionLost(reason, cause);
     }
 

@@ -27,6 +27,7 @@ public final class EngineOptions {
   private final boolean upgrade;
   private final boolean rememberUpgrade;
   private final boolean crossOriginRedirects;
+  private final long maxIncomingMessageBytes;
 
   private EngineOptions(Builder builder) {
     this.upgradeTimeoutMillis = builder.upgradeTimeoutMillis;
@@ -40,6 +41,7 @@ public final class EngineOptions {
     this.protocol = builder.protocol;
     this.handshakeTimeoutMillis = builder.handshakeTimeoutMillis;
     this.closeTimeoutMillis = builder.closeTimeoutMillis;
+    this.maxIncomingMessageBytes = builder.maxIncomingMessageBytes;
   }
 
   /**
@@ -105,6 +107,14 @@ public final class EngineOptions {
     return upgradeTimeoutMillis;
   }
 
+  /**
+   * The largest WebSocket message (all its frames) or polling response body the server may send, in
+   * bytes; checked as the bytes arrive. Larger closes the session with {@code INCOMING_TOO_LARGE}.
+   */
+  public long maxIncomingMessageBytes() {
+    return maxIncomingMessageBytes;
+  }
+
   public static final class Builder {
     private final HttpUrl url;
     private HttpUrl endpoint;
@@ -119,6 +129,7 @@ public final class EngineOptions {
     private boolean upgrade = true;
     private boolean rememberUpgrade;
     private boolean crossOriginRedirects;
+    private long maxIncomingMessageBytes = 64L * 1024 * 1024;
 
     Builder(HttpUrl url) {
       this.url = url;
@@ -176,6 +187,12 @@ public final class EngineOptions {
 
     public Builder upgradeTimeout(long timeout, TimeUnit unit) {
       this.upgradeTimeoutMillis = Checks.positiveMillis("upgradeTimeout", timeout, unit);
+      return this;
+    }
+
+    public Builder maxIncomingMessageBytes(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("maxIncomingMessageBytes must be at least 1: " + bytes);
+      this.maxIncomingMessageBytes = bytes;
       return this;
     }
 

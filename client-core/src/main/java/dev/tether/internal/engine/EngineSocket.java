@@ -116,7 +116,7 @@ public final class EngineSocket {
     this.options = options;
     this.protocol = options.protocol();
     this.loop = loop;
-    this.http = new ConnectionHttp(clients, options.crossOriginRedirects());
+    this.http = new ConnectionHttp(clients, options.crossOriginRedirects(), options.maxIncomingMessageBytes());
     this.memory = memory;
     this.listener = listener;
     this.redactedEndpoint = Redact.url(options.endpoint());

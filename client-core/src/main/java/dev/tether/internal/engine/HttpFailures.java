@@ -66,6 +66,9 @@ final class HttpFailures {
       return new TransportException(Kind.REDIRECT_REFUSED, what + " failed: " + e.getMessage(), refused.status,
           null, e);
     }
+    if (e instanceof IncomingLimitException) {
+      return new TransportException(Kind.INCOMING_TOO_LARGE, what + ": " + e.getMessage(), e);
+    }
     Kind kind;
     if (e instanceof ConnectException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {

@@ -142,6 +142,7 @@ public final class SocketIoServer implements ServerProtocol {
         .rememberUpgrade(options.rememberUpgrade())
         .crossOriginRedirects(options.crossOriginRedirects())
         .handshakeTimeout(options.timeoutMillis(), TimeUnit.MILLISECONDS)
+        .maxIncomingMessageBytes(options.maxIncomingMessageBytes())
         .build();
   }
 }

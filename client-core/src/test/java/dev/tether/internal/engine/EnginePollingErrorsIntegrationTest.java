@@ -142,8 +142,9 @@ class EnginePollingErrorsIntegrationTest {
       return delegate.framedSize(packet, first);
     }
 
-    @Override public java.util.List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException {
-      return delegate.decodePayload(body);
+    @Override public java.util.List<EnginePacket> decodePayload(byte[] body, int maxPackets)
+        throws MalformedPacketException, IncomingLimitException {
+      return delegate.decodePayload(body, maxPackets);
     }
 
     @Override public String encodeTextFrame(EnginePacket packet) {

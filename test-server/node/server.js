@@ -4,8 +4,10 @@
 // samples and benchmarks. Started by dev.tether.testserver.SocketIoServer.
 //
 // Usage:   node server.js '<json>'
-//   json = {"options": {...socket.io Server options...}, "path"?: "/custom/", "port"?: 12345}
+//   json = {"options": {...socket.io Server options...}, "path"?: "/custom/", "port"?: 12345,
+//           "tls"?: {"cert": "/path/chain.pem", "key": "/path/key.pem"}}
 //   "port" picks a fixed port (to restart a server where clients expect it); default ephemeral.
+//   "tls" serves HTTPS and WSS with that certificate chain and private key (PEM files).
 //   The top-level "path" is a shorthand for options.path (the Engine.IO path, default "/socket.io/").
 //
 // Listens on 127.0.0.1, ephemeral port. Once listening, prints exactly one line to stdout:
@@ -14,7 +16,9 @@
 // Diagnostics go to stderr.
 "use strict";
 
+const fs = require("fs");
 const http = require("http");
+const https = require("https");
 const { Server } = require("socket.io");
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +160,9 @@ function onLogRequest(req, res) {
   return true;
 }
 
-const httpServer = http.createServer();
+const httpServer = config.tls
+  ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) })
+  : http.createServer();
 httpServer.on("request", (req, res) => {
   if (!onLogRequest(req, res)) onRequest(req, res);
 });
@@ -185,6 +191,8 @@ if (logRequests) {
 }
 
 const flakyAttempts = new Map();
+// How many times each event name arrived, on any namespace (onAny), per server process.
+const eventCounts = new Map();
 
 /** Splits a trailing acknowledgement callback off an event's arguments. */
 function splitAck(args) {
@@ -195,6 +203,12 @@ function splitAck(args) {
 }
 
 function onConnection(socket) {
+  socket.onAny((name) => eventCounts.set(name, (eventCounts.get(name) || 0) + 1));
+  // event-count(name, ack): how many times an event of that name arrived so far (any namespace).
+  socket.on("event-count", (name, ack) => {
+    if (typeof ack === "function") ack(eventCounts.get(name) || 0);
+  });
+
   if (socket.handshake.auth && socket.handshake.auth.welcome) {
     socket.emit("welcome", { id: socket.id });
   }

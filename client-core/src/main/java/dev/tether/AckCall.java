@@ -50,7 +50,7 @@ public interface AckCall {
    * @return the ack's arguments
    * @throws TetherException the failure itself: {@link AckTimeoutException},
    *     {@link AckCancelledException}, {@link SocketDisconnectedException}, {@link TransportException},
-   *     {@link SendBufferOverflowException}
+   *     {@link SendBufferOverflowException}, {@link TooManyAcksException}
    */
   Args await(long timeout, TimeUnit unit) throws InterruptedException;
 }

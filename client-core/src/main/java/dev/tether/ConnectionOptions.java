@@ -36,12 +36,16 @@ public final class ConnectionOptions {
   /** The defaults. */
   public static final ConnectionOptions DEFAULT = builder().build();
 
+  /** The default of {@link #maxIncomingMessageBytes()}: 64 MiB. */
+  public static final long DEFAULT_MAX_INCOMING_MESSAGE_BYTES = 64L * 1024 * 1024;
+
   private final String path;
   private final Map<String, String> query;
   private final Map<String, List<String>> extraHeaders;
   private final List<Transport> transports;
   private final boolean upgrade;
   private final boolean rememberUpgrade;
+  private final boolean crossOriginRedirects;
   private final long timeoutMillis;
   private final boolean reconnection;
   private final int reconnectionAttempts;
@@ -51,6 +55,7 @@ public final class ConnectionOptions {
   private final @Nullable PlainWebSocket plainWebSocket;
   /** Which Socket.IO endpoint options were set explicitly (see {@link Builder#check}); not compared. */
   private final int socketIoOptionsSet;
+  private final long maxIncomingMessageBytes;
 
   private ConnectionOptions(Builder builder) {
     path = builder.path;
@@ -63,6 +68,7 @@ public final class ConnectionOptions {
     transports = Collections.unmodifiableList(new ArrayList<>(builder.transports));
     upgrade = builder.upgrade;
     rememberUpgrade = builder.rememberUpgrade;
+    crossOriginRedirects = builder.crossOriginRedirects;
     timeoutMillis = builder.timeoutMillis;
     reconnection = builder.reconnection;
     reconnectionAttempts = builder.reconnectionAttempts;
@@ -71,6 +77,7 @@ public final class ConnectionOptions {
     randomizationFactor = builder.randomizationFactor;
     plainWebSocket = builder.plainWebSocket;
     socketIoOptionsSet = builder.socketIoOptionsSet;
+    maxIncomingMessageBytes = builder.maxIncomingMessageBytes;
   }
 
   public static Builder builder() {
@@ -125,6 +132,19 @@ public final class ConnectionOptions {
     return plainWebSocket;
   }
 
+  /**
+   * Follow HTTP redirects to another origin (scheme, host or port) with this connection's headers,
+   * query and cookies. Default false: a redirect within the server's origin is followed, one to another
+   * origin fails the request with a {@link TransportException} of kind
+   * {@link TransportException.Kind#REDIRECT_REFUSED} that names the target, and the target sees nothing.
+   * True follows it as OkHttp would (only {@code Authorization} is dropped when the host changes).
+   * A client passed with {@link Tether.Builder#okHttpClient} that does not follow redirects at all still
+   * follows none.
+   */
+  public boolean crossOriginRedirects() {
+    return crossOriginRedirects;
+  }
+
   /** How long opening the connection (the handshake) may take. Default 20 s. */
   public long timeoutMillis() {
     return timeoutMillis;
@@ -155,6 +175,22 @@ public final class ConnectionOptions {
     return randomizationFactor;
   }
 
+  /**
+   * The largest message the server may send at once, in bytes: one WebSocket message (all its frames),
+   * or one HTTP long-polling response body (which may batch several packets). Default
+   * {@value #DEFAULT_MAX_INCOMING_MESSAGE_BYTES} bytes (64 MiB).
+   *
+   * <p>A WebSocket message is checked as its bytes arrive, from the length its frame headers announce,
+   * before any of it is held in memory; a polling body likewise as it is read. A larger one closes the
+   * connection (WebSocket close code 1009, "message too big"): sockets see the disconnect reason
+   * {@code transport error}, and {@link Manager#onConnectionError} gets a {@link TransportException} of
+   * kind {@link TransportException.Kind#INCOMING_TOO_LARGE}. A polling body of more than 100,000 packets
+   * is refused the same way, whatever its size.
+   */
+  public long maxIncomingMessageBytes() {
+    return maxIncomingMessageBytes;
+  }
+
   /** True when both describe the same connection: every option is equal. */
   @Override public boolean equals(@Nullable Object o) {
     if (this == o) return true;
@@ -162,12 +198,14 @@ public final class ConnectionOptions {
     ConnectionOptions other = (ConnectionOptions) o;
     return path.equals(other.path) && query.equals(other.query) && extraHeaders.equals(other.extraHeaders)
         && transports.equals(other.transports) && upgrade == other.upgrade
-        && rememberUpgrade == other.rememberUpgrade && timeoutMillis == other.timeoutMillis
+        && rememberUpgrade == other.rememberUpgrade && crossOriginRedirects == other.crossOriginRedirects
+        && timeoutMillis == other.timeoutMillis
         && reconnection == other.reconnection && reconnectionAttempts == other.reconnectionAttempts
         && reconnectionDelayMillis == other.reconnectionDelayMillis
         && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
         && Double.compare(randomizationFactor, other.randomizationFactor) == 0
-        && (plainWebSocket == null ? other.plainWebSocket == null : plainWebSocket.equals(other.plainWebSocket));
+        && (plainWebSocket == null ? other.plainWebSocket == null : plainWebSocket.equals(other.plainWebSocket))
+        && maxIncomingMessageBytes == other.maxIncomingMessageBytes;
   }
 
   @Override public int hashCode() {
@@ -175,23 +213,27 @@ public final class ConnectionOptions {
     h = 31 * h + query.hashCode();
     h = 31 * h + extraHeaders.hashCode();
     h = 31 * h + transports.hashCode();
-    h = 31 * h + (upgrade ? 1 : 0) + (rememberUpgrade ? 2 : 0) + (reconnection ? 4 : 0);
+    h = 31 * h + (upgrade ? 1 : 0) + (rememberUpgrade ? 2 : 0) + (reconnection ? 4 : 0)
+        + (crossOriginRedirects ? 8 : 0);
     h = 31 * h + (int) (timeoutMillis ^ (timeoutMillis >>> 32));
     h = 31 * h + reconnectionAttempts;
     h = 31 * h + (int) (reconnectionDelayMillis ^ (reconnectionDelayMillis >>> 32));
     h = 31 * h + (int) (reconnectionDelayMaxMillis ^ (reconnectionDelayMaxMillis >>> 32));
     long jitter = Double.doubleToLongBits(randomizationFactor);
     h = 31 * h + (int) (jitter ^ (jitter >>> 32));
-    return 31 * h + (plainWebSocket == null ? 0 : plainWebSocket.hashCode());
+    h = 31 * h + (plainWebSocket == null ? 0 : plainWebSocket.hashCode());
+    return 31 * h + (int) (maxIncomingMessageBytes ^ (maxIncomingMessageBytes >>> 32));
   }
 
   /** Every option, with query values and header values left out (they may hold secrets). */
   @Override public String toString() {
-    return "ConnectionOptions{" + (plainWebSocket != null ? plainWebSocket + ", " : "") + "path=" + path + ", query keys=" + query.keySet() + ", header names="
+    return "ConnectionOptions{" + (plainWebSocket != null ? plainWebSocket + ", " : "") + "path=" + path
+        + ", query keys=" + query.keySet() + ", header names="
         + extraHeaders.keySet() + ", transports=" + transports + ", upgrade=" + upgrade + ", rememberUpgrade="
-        + rememberUpgrade + ", timeout=" + timeoutMillis + "ms, reconnection=" + reconnection + " (attempts "
-        + reconnectionAttempts + ", delay " + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis
-        + "ms, jitter " + randomizationFactor + ")}";
+        + rememberUpgrade + ", crossOriginRedirects=" + crossOriginRedirects + ", timeout=" + timeoutMillis
+        + "ms, reconnection=" + reconnection + " (attempts " + reconnectionAttempts + ", delay "
+        + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor
+        + "), maxIncomingMessageBytes=" + maxIncomingMessageBytes + "}";
   }
 
   /** Builds {@link ConnectionOptions}. Not thread-safe. */
@@ -202,6 +244,7 @@ public final class ConnectionOptions {
     private List<Transport> transports = Arrays.asList(Transport.POLLING, Transport.WEBSOCKET);
     private boolean upgrade = true;
     private boolean rememberUpgrade;
+    private boolean crossOriginRedirects;
     private long timeoutMillis = 20_000;
     private boolean reconnection = true;
     private int reconnectionAttempts = Integer.MAX_VALUE;
@@ -210,6 +253,7 @@ public final class ConnectionOptions {
     private double randomizationFactor = 0.5;
     private @Nullable PlainWebSocket plainWebSocket;
     private int socketIoOptionsSet;
+    private long maxIncomingMessageBytes = DEFAULT_MAX_INCOMING_MESSAGE_BYTES;
 
     Builder() {
     }
@@ -223,6 +267,7 @@ public final class ConnectionOptions {
       transports = options.transports;
       upgrade = options.upgrade;
       rememberUpgrade = options.rememberUpgrade;
+      crossOriginRedirects = options.crossOriginRedirects;
       timeoutMillis = options.timeoutMillis;
       reconnection = options.reconnection;
       reconnectionAttempts = options.reconnectionAttempts;
@@ -231,6 +276,7 @@ public final class ConnectionOptions {
       randomizationFactor = options.randomizationFactor;
       plainWebSocket = options.plainWebSocket;
       socketIoOptionsSet = options.socketIoOptionsSet;
+      maxIncomingMessageBytes = options.maxIncomingMessageBytes;
     }
 
     /** The server's endpoint path (a trailing {@code /} is added). Default {@code /socket.io/}. */
@@ -313,6 +359,16 @@ public final class ConnectionOptions {
       return this;
     }
 
+    /**
+     * Follow redirects to another origin with this connection's headers, query and cookies (default
+     * false: refused, see {@link ConnectionOptions#crossOriginRedirects()}). Turn it on only when the
+     * server redirects to hosts you trust with them.
+     */
+    public Builder crossOriginRedirects(boolean follow) {
+      this.crossOriginRedirects = follow;
+      return this;
+    }
+
     public Builder timeout(long timeout, TimeUnit unit) {
       timeoutMillis = Checks.positiveMillis("timeout", timeout, unit);
       return this;
@@ -347,6 +403,16 @@ public final class ConnectionOptions {
         throw new IllegalArgumentException("randomizationFactor must be in [0, 1]: " + factor);
       }
       this.randomizationFactor = factor;
+      return this;
+    }
+
+    /**
+     * The largest WebSocket message or polling response body the server may send, at least 1 byte;
+     * default 64 MiB. See {@link ConnectionOptions#maxIncomingMessageBytes()}.
+     */
+    public Builder maxIncomingMessageBytes(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("maxIncomingMessageBytes must be at least 1: " + bytes);
+      this.maxIncomingMessageBytes = bytes;
       return this;
     }
 

@@ -44,10 +44,25 @@ public interface Manager extends Closeable {
   /** Called when an upgrade attempt failed; the connection carries on over polling. */
   Subscription onUpgradeError(Listener<TransportException> listener);
 
+  /**
+   * Called when the open connection was lost to an error, with what failed: the network broke, the
+   * server answered with an HTTP error or with data that is not valid Engine.IO or Socket.IO, or it sent
+   * a message over {@link ConnectionOptions#maxIncomingMessageBytes()} ({@code INCOMING_TOO_LARGE}).
+   * Its sockets see the disconnect reason {@code transport error} (or {@code parse error}) and reconnect
+   * as usual. A connection that could not be opened is reported to {@link #onReconnectError} and to
+   * each socket's {@code onConnectError} instead; a clean close by either side, a ping timeout or
+   * {@link #pause()} report nothing here.
+   */
+  Subscription onConnectionError(Listener<TransportException> listener);
+
   /** Before each reconnection attempt, with its number (1, 2, ...). */
   Subscription onReconnectAttempt(Listener<Integer> listener);
 
-  /** After a reconnection succeeded (the connection is open again), with the attempt number. */
+  /**
+   * After a reconnection succeeded (the connection is open again), with the attempt number. The
+   * backoff starts over only once that connection has been useful: a namespace joined on it and it
+   * stayed open for 5 s; until then a new loss continues with the next, longer delay.
+   */
   Subscription onReconnect(Listener<Integer> listener);
 
   /** A reconnection attempt failed; another follows unless the attempts are used up. */
@@ -74,7 +89,9 @@ public interface Manager extends Closeable {
   /**
    * Drops the current transport and reconnects at once, e.g. after a switch from Wi-Fi to cellular
    * left it pointing at a dead network. Sockets see {@code transport close} and then reconnect, also
-   * when automatic reconnection is off.
+   * when automatic reconnection is off. The new connection opens once the old one's goodbye is done,
+   * at most 1 s later, so a server with connection state recovery has stored the sessions before they
+   * are asked for; nothing else opens a connection meanwhile.
    */
   void restartConnection();
 
@@ -94,7 +111,8 @@ public interface Manager extends Closeable {
 
   /**
    * Undoes {@link #pause()}: sockets that want the connection get it back at once (if reconnection
-   * is suspended, when it is resumed), also when automatic reconnection is off. Idempotent.
+   * is suspended, when it is resumed), also when automatic reconnection is off; if the pause's close
+   * is still under way, once it is done (at most 1 s after the pause). Idempotent.
    */
   void resume();
 

@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * which say so. Listeners run on the {@code Tether}'s callback executor, one at a time per socket, in
  * the order events arrived; a listener that throws goes to the {@link ListenerErrorHandler} and the
  * socket carries on. Listeners registered before {@link #connect()} (or in {@link #onConnect}) see
- * every event from the first one on.
+ * every event from the first one on. Listeners that fall behind (10,000 events or 64 MiB waiting)
+ * get the connection dropped and reconnected ({@code transport error}, cause
+ * {@link TransportException.Kind#LISTENERS_BEHIND}); what was accepted is still delivered, in order.
  *
  * <h3>Emitting</h3>
  * Arguments are any JSON-able values: POJOs and maps (through Gson), Gson {@code JsonElement}s,
@@ -173,7 +175,8 @@ public interface Socket extends Closeable {
 
   /**
    * Sends an event and asks the server to acknowledge it. The emit happens now; the returned handle
-   * observes and controls the acknowledgement (see {@link AckCall}).
+   * observes and controls the acknowledgement (see {@link AckCall}). While the socket already waits
+   * for 10,000 acks, the call fails at once with {@link TooManyAcksException} and nothing is sent.
    *
    * @throws IllegalArgumentException as {@link #emit}, and on a plain WebSocket whose
    *     {@link Envelope} carries no correlation id (no ack could ever be matched to the emit)

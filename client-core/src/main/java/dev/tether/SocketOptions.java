@@ -267,6 +267,12 @@ public final class SocketOptions {
       return this;
     }
 
+    /** Shortcut for {@link ConnectionOptions.Builder#crossOriginRedirects}. */
+    public Builder crossOriginRedirects(boolean follow) {
+      connection.crossOriginRedirects(follow);
+      return this;
+    }
+
     /** Shortcut for {@link ConnectionOptions.Builder#timeout}. */
     public Builder timeout(long timeout, TimeUnit unit) {
       connection.timeout(timeout, unit);
@@ -306,6 +312,12 @@ public final class SocketOptions {
     /** Shortcut for {@link ConnectionOptions.Builder#randomizationFactor}. */
     public Builder randomizationFactor(double factor) {
       connection.randomizationFactor(factor);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#maxIncomingMessageBytes}. */
+    public Builder maxIncomingMessageBytes(long bytes) {
+      connection.maxIncomingMessageBytes(bytes);
       return this;
     }
 

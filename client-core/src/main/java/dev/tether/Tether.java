@@ -55,7 +55,9 @@ import org.jspecify.annotations.Nullable;
  * Pass your own {@code OkHttpClient} to share its connection pool, TLS, proxy, interceptors and cookie
  * jar. Tether derives a client from it with {@code newBuilder()} and its own dispatcher (the default
  * one allows only 5 requests per host, and every long-poll or WebSocket holds one for its whole life);
- * your client is never modified or shut down. Pass your own {@link Gson} to control how payloads bind.
+ * your client is never modified or shut down. Redirects are followed by Tether, not by OkHttp: within
+ * the server's origin only, unless {@link ConnectionOptions#crossOriginRedirects()} opts in (and none
+ * when your client does not follow redirects). Pass your own {@link Gson} to control how payloads bind.
  *
  * <p>Thread-safe.
  */

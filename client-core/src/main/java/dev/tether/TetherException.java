@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * {@code TetherException} catches them all. Subclasses say more: {@link TransportException} (the
  * connection, with a {@link TransportException.Kind}), {@link AckTimeoutException},
  * {@link AckCancelledException}, {@link SocketDisconnectedException},
- * {@link SendBufferOverflowException}, {@link ConnectErrorException}, {@link AuthRefusedException},
+ * {@link SendBufferOverflowException}, {@link TooManyAcksException}, {@link ConnectErrorException}, {@link AuthRefusedException},
  * {@link PayloadBindingException}.
  */
 public class TetherException extends RuntimeException {

@@ -40,8 +40,26 @@ public final class TransportException extends TetherException {
     SERVER_ERROR,
     /** Any other unexpected HTTP status. */
     HTTP_ERROR,
+    /**
+     * The server redirected to another origin (scheme, host or port), which would have received this
+     * connection's headers, query and cookies; the message names the target (query values left out).
+     * Nothing was sent there. {@link ConnectionOptions#crossOriginRedirects()} opts in to following.
+     */
+    REDIRECT_REFUSED,
     /** The server answered with something that is not valid Engine.IO (or not valid WebSocket framing). */
-    PROTOCOL_ERROR
+    PROTOCOL_ERROR,
+    /**
+     * Tether closed the connection because a socket's listeners fell too far behind the events the
+     * server sent (more than 10,000 events or 64 MiB received and not yet delivered); it reconnects.
+     */
+    LISTENERS_BEHIND,
+    /**
+     * The server sent more than the client accepts at once: a WebSocket message or an HTTP
+     * long-polling response body larger than {@link ConnectionOptions#maxIncomingMessageBytes()}, or a
+     * polling body of more than 100,000 packets. The connection was closed (a
+     * WebSocket with close code 1009, "message too big") before the data was held in memory.
+     */
+    INCOMING_TOO_LARGE
   }
 
   private final Kind kind;

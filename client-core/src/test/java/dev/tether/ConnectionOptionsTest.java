@@ -25,6 +25,11 @@ class ConnectionOptionsTest {
     assertThat(a.newBuilder().reconnectionAttempts(4).build()).isNotEqualTo(a);
     assertThat(a.newBuilder().randomizationFactor(0.25).build()).isNotEqualTo(a);
     assertThat(a.newBuilder().timeout(1, TimeUnit.SECONDS).build()).isNotEqualTo(a);
+    assertThat(a.crossOriginRedirects()).isFalse();
+    assertThat(a.newBuilder().crossOriginRedirects(true).build()).isNotEqualTo(a)
+        .satisfies(o -> assertThat(o.crossOriginRedirects()).isTrue())
+        .satisfies(o -> assertThat(o.toString()).contains("crossOriginRedirects=true"))
+        .isEqualTo(SocketOptions.builder().connection(a).crossOriginRedirects(true).build().connection());
   }
 
   @Test void theShortcutsOfSocketOptionsSetTheConnectionOptions() {
@@ -34,6 +39,19 @@ class ConnectionOptionsTest {
         .reconnectionDelay(2, 3, TimeUnit.SECONDS).build());
     ConnectionOptions whole = ConnectionOptions.builder().query("a", "b").build();
     assertThat(options.newBuilder().connection(whole).build().connection()).isEqualTo(whole);
+  }
+
+  @Test void maxIncomingMessageBytesDefaultsTo64MiBIsPartOfTheConnectionAndMustBePositive() {
+    assertThat(ConnectionOptions.DEFAULT.maxIncomingMessageBytes()).isEqualTo(64L * 1024 * 1024)
+        .isEqualTo(ConnectionOptions.DEFAULT_MAX_INCOMING_MESSAGE_BYTES);
+    ConnectionOptions small = ConnectionOptions.builder().maxIncomingMessageBytes(1024).build();
+    assertThat(small.maxIncomingMessageBytes()).isEqualTo(1024);
+    assertThat(small).isNotEqualTo(ConnectionOptions.DEFAULT);
+    assertThat(small.newBuilder().build()).isEqualTo(small).hasSameHashCodeAs(small);
+    assertThat(small.toString()).contains("maxIncomingMessageBytes=1024");
+    assertThat(SocketOptions.builder().maxIncomingMessageBytes(1024).build().connection()).isEqualTo(small);
+    assertThatThrownBy(() -> ConnectionOptions.builder().maxIncomingMessageBytes(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxIncomingMessageBytes");
   }
 
   @Test void toStringLeavesOutQueryAndHeaderValues() {

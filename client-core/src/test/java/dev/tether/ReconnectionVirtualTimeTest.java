@@ -114,6 +114,18 @@ class ReconnectionVirtualTimeTest {
     loopBarrier(socket); // the reconnection timer is armed
   }
 
+  /**
+   * Keeps the connection up for 5 s of virtual time after its namespace joined, so it counts as
+   * useful and the backoff starts over (the server's heartbeat is on real time, the client's ping
+   * deadline of 45 s is far away).
+   */
+  private void stayUpUntilUseful(Socket socket) throws InterruptedException {
+    barrier(socket);
+    scheduler.advanceBy(5, TimeUnit.SECONDS);
+    barrier(socket);
+    assertThat(socket.isConnected()).isTrue();
+  }
+
   /** Advances the clock by a long time and checks that no reconnection attempt was made. */
   private void advanceALongTimeWithoutAttempt(Socket socket, Recorder recorder, int attemptsBefore) {
     scheduler.advanceBy(LONG_TIME_MILLIS, TimeUnit.MILLISECONDS);
@@ -172,7 +184,9 @@ class ReconnectionVirtualTimeTest {
     assertThat(recorder.reconnectErrors).isEmpty();
     assertThat(recorder.connects).hasValue(2);
 
-    // A later loss starts over from the first delay: the successful reconnection reset the backoff.
+    // A later loss starts over from the first delay: the reconnection stayed up long enough to count
+    // as useful, which reset the backoff.
+    stayUpUntilUseful(socket);
     dropTransport(socket, recorder);
     scheduler.advanceBy(999, TimeUnit.MILLISECONDS);
     loopBarrier(socket);
@@ -265,6 +279,44 @@ class ReconnectionVirtualTimeTest {
     assertThat(recorder.reconnectFailed).hasValue(1);
   }
 
+  @Test void aServerThatAnswersTheHandshakeAndDropsAtOnceIsRetriedWithGrowingDelays() throws Exception {
+    // The handshake succeeds, the first poll answers with an Engine.IO close: every connection opens
+    // and is gone before the namespace could join. An open alone must not reset the backoff.
+    Socket socket = tether.socket(server.url(), SocketOptions.builder()
+        .path("/errors/handshake-then-close/socket.io/")
+        .reconnectionAttempts(4)
+        .build());
+    Recorder recorder = new Recorder(socket);
+
+    socket.connect();
+    eventually().untilAsserted(() -> assertThat(recorder.connectErrors).hasSize(1));
+    awaitState(socket, recorder, ConnectionState.RECONNECTING);
+    loopBarrier(socket);
+
+    long[] delays = {1000, 2000, 4000, 5000};
+    for (int attempt = 1; attempt <= delays.length; attempt++) {
+      scheduler.advanceBy(delays[attempt - 1] - 1, TimeUnit.MILLISECONDS);
+      loopBarrier(socket);
+      assertThat(recorder.attempts).as("before attempt %d", attempt).hasSize(attempt - 1);
+
+      scheduler.advanceBy(1, TimeUnit.MILLISECONDS);
+      int expected = attempt;
+      eventually().untilAsserted(() -> {
+        assertThat(recorder.attempts).hasSize(expected).last().isEqualTo(expected);
+        assertThat(recorder.reconnects).as("opened").hasSize(expected).last().isEqualTo(expected);
+        assertThat(recorder.connectErrors).as("dropped").hasSize(expected + 1);
+      });
+      loopBarrier(socket); // the next timer is armed (or the Manager gave up)
+    }
+
+    eventually().untilAsserted(() -> assertThat(recorder.reconnectFailed).hasValue(1));
+    awaitState(socket, recorder, ConnectionState.DISCONNECTED);
+    assertThat(recorder.reconnectErrors).as("every attempt opened").isEmpty();
+    assertThat(recorder.states).containsExactly(ConnectionState.CONNECTING, ConnectionState.RECONNECTING,
+        ConnectionState.DISCONNECTED);
+    advanceALongTimeWithoutAttempt(socket, recorder, 4);
+  }
+
   // ---- the application's controls ----------------------------------------------------------------
 
   @Test void reconnectNowSkipsTheRemainingDelay() throws Exception {
@@ -330,7 +382,9 @@ class ReconnectionVirtualTimeTest {
     eventually().untilAsserted(() -> assertThat(recorder.attempts).containsExactly(1));
     awaitState(socket, recorder, ConnectionState.CONNECTED);
 
-    // Resumed for good: the next loss reconnects after the normal first delay.
+    // Resumed for good: once that connection proved useful, the next loss reconnects after the normal
+    // first delay.
+    stayUpUntilUseful(socket);
     dropTransport(socket, recorder);
     scheduler.advanceBy(999, TimeUnit.MILLISECONDS);
     loopBarrier(socket);
@@ -384,7 +438,8 @@ class ReconnectionVirtualTimeTest {
     eventually().untilAsserted(() -> assertThat(recorder.attempts).containsExactly(1));
     awaitState(socket, recorder, ConnectionState.CONNECTED);
     eventually().untilAsserted(() -> assertThat(recorder.reconnects).containsExactly(1));
-    assertThat(socket.bufferedPackets()).isZero();
+    // Counted until the transport has taken it (a POST may still be in flight at the connect).
+    eventually().untilAsserted(() -> assertThat(socket.bufferedPackets()).isZero());
     assertThat(socket.emitWithAck("ack", "after resume").await(10, TimeUnit.SECONDS).arg(0)).isEqualTo("after resume");
     socket.manager().resume(); // idempotent: no second attempt
     barrier(socket);

@@ -3,19 +3,12 @@ package dev.tether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tether.fault.ForkedJvm;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -59,75 +52,14 @@ class VirtualIoThreadsTest {
 
   /** Returns {platform threads, tether-io platform threads, Java feature version}. */
   private int[] runProbe(Path javaHome, boolean platformThreads) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(javaHome.resolve("bin").resolve("java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    if (platformThreads) command.add("-Ddev.tether.virtualThreads=false");
-    command.add(VirtualThreadsProbe.class.getName());
-    command.add(server.url());
-    command.add(Integer.toString(SOCKETS));
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    child.getOutputStream().close();
-    // The output is small; reading it to the end also waits for the exit.
-    String output = new String(readAll(child), StandardCharsets.UTF_8);
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("probe exited; output:%n%s", output).isTrue();
-    assertThat(child.exitValue()).as("probe exit code; output:%n%s", output).isZero();
-    String line = Arrays.stream(output.split("\\R"))
-        .filter(l -> l.startsWith("RESULT ")).findFirst()
-        .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + output));
-    String[] parts = line.split(" ");
-    String version = parts[3];
-    int feature = Integer.parseInt(version.startsWith("1.") ? version.substring(2) : version);
-    return new int[] {Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), feature};
-  }
-
-  private static byte[] readAll(Process child) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    int n;
-    while ((n = child.getInputStream().read(buffer)) != -1) out.write(buffer, 0, n);
-    return out.toByteArray();
+    String[] r = ForkedJvm.run(javaHome, 60,
+        platformThreads ? List.of("-Ddev.tether.virtualThreads=false") : List.of(),
+        VirtualThreadsProbe.class, server.url(), Integer.toString(SOCKETS));
+    return new int[] {Integer.parseInt(r[0]), Integer.parseInt(r[1]), ForkedJvm.feature(r[2])};
   }
 
   /** This JVM if it is Java 21+, else TETHER_JAVA21_HOME, else the newest JDK 21+ in /usr/lib/jvm. */
   private static @Nullable Path java21Home() throws IOException {
-    if (feature(System.getProperty("java.specification.version")) >= 21) {
-      return Paths.get(System.getProperty("java.home"));
-    }
-    String configured = System.getenv("TETHER_JAVA21_HOME");
-    if (configured != null && !configured.isEmpty()) return Paths.get(configured);
-    Path jvms = Paths.get("/usr/lib/jvm");
-    if (!Files.isDirectory(jvms)) return null;
-    try (Stream<Path> homes = Files.list(jvms)) {
-      List<Path> candidates = homes
-          .filter(home -> Files.isExecutable(home.resolve("bin").resolve("java")))
-          .filter(home -> releaseFeature(home) >= 21)
-          .sorted((a, b) -> releaseFeature(b) - releaseFeature(a))
-          .collect(Collectors.toList());
-      return candidates.isEmpty() ? null : candidates.get(0);
-    }
+    return ForkedJvm.java21Home();
   }
-
-  /** The feature version in a JDK's {@code release} file (JAVA_VERSION="25.0.1"), or 0. */
-  private static int releaseFeature(Path home) {
-    try {
-      for (String line : Files.readAllLines(home.resolve("release"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("JAVA_VERSION=")) {
-          return feature(line.substring("JAVA_VERSION=".length()).replace("\"", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-    return 0;
-  }
-
-  private static int feature(String version) {
-    String v = version.startsWith("1.") ? version.substring(2) : version;
-    int end = 0;
-    while (end < v.length() && Character.isDigit(v.charAt(end))) end++;
-    return end == 0 ? 0 : Integer.parseInt(v.substring(0, end));
-  }
-
 }

@@ -92,6 +92,10 @@ final class RecordingManager implements Manager {
     throw new UnsupportedOperationException();
   }
 
+  @Override public Subscription onConnectionError(Listener<TransportException> listener) {
+    throw new UnsupportedOperationException();
+  }
+
   @Override public Subscription onReconnectAttempt(Listener<Integer> listener) {
     throw new UnsupportedOperationException();
   }

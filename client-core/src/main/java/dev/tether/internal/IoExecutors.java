@@ -1,5 +1,6 @@
 package dev.tether.internal;
 
+import dev.tether.internal.http.IoFailures;
 import dev.tether.internal.loop.DaemonThreadFactory;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Found by reflection at run time: the library stays Java 8 bytecode. The system property
  * {@value #PROPERTY}{@code =false} forces platform threads.
+ *
+ * <p>Whatever escapes a task (an {@link Error} thrown inside OkHttp, which OkHttp rethrows after
+ * cancelling its call) is first handed to {@link IoFailures#escaped}, so the transport whose work it
+ * was reports it instead of losing it with the thread.
  */
 final class IoExecutors {
   /** Set to {@code false} to keep OkHttp's I/O on platform threads on Java 21+. */
@@ -37,7 +42,26 @@ final class IoExecutors {
       if (virtual != null) return virtual;
     }
     return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<Runnable>(), new DaemonThreadFactory(prefix));
+        new SynchronousQueue<Runnable>(), new DaemonThreadFactory(prefix)) {
+      @Override protected void afterExecute(Runnable task, @Nullable Throwable thrown) {
+        IoFailures.escaped(thrown);
+      }
+    };
+  }
+
+  /** Runs {@code task}, handing whatever escapes it (or its normal end) to {@link IoFailures#escaped}. */
+  static Runnable reportingEscapes(final Runnable task) {
+    return () -> {
+      Throwable thrown = null;
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        thrown = e;
+        throw e;
+      } finally {
+        IoFailures.escaped(thrown);
+      }
+    };
   }
 
   /** {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix-, 1).factory())}. */
@@ -48,8 +72,9 @@ final class IoExecutors {
       Class<?> ofVirtualType = Class.forName("java.lang.Thread$Builder$OfVirtual");
       builder = ofVirtualType.getMethod("name", String.class, long.class)
           .invoke(builder, prefix + "-", 1L);
-      ThreadFactory factory = (ThreadFactory) Class.forName("java.lang.Thread$Builder")
+      final ThreadFactory virtualThreads = (ThreadFactory) Class.forName("java.lang.Thread$Builder")
           .getMethod("factory").invoke(builder);
+      ThreadFactory factory = task -> virtualThreads.newThread(reportingEscapes(task));
       return (ExecutorService) Executors.class
           .getMethod("newThreadPerTaskExecutor", ThreadFactory.class).invoke(null, factory);
     } catch (ClassNotFoundException | NoSuchMethodException e) {

@@ -1,10 +1,13 @@
 package dev.tether.internal;
 
 import dev.tether.internal.http.HttpClientProvider;
+import dev.tether.internal.http.IncomingLimitSockets;
 import dev.tether.internal.loop.DaemonThreadFactory;
 import dev.tether.internal.loop.ScheduledExecutorTaskScheduler;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.loop.TaskScheduler;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The shared machinery behind one {@code Tether}: the pool that runs every connection's event loop,
- * the one timer thread, and the OkHttp client derived for long-lived requests.
+ * the one timer thread, and the OkHttp client derived for long-lived requests, with, per incoming
+ * message limit in use, one derived for WebSockets (see {@code IncomingLimitSockets}).
  *
  * <p>Threads: {@code tether-loop-N} (a small fixed pool; loops borrow a thread only while they have
  * work), {@code tether-timer-1}, and OkHttp's {@code tether-io-N}, which OkHttp's blocking I/O holds
@@ -38,6 +42,10 @@ public final class TetherRuntime implements HttpClientProvider {
   private final OkHttpClient baseClient;
   private final boolean ownsConnectionPool;
   private final ConcurrentMap<Long, OkHttpClient> clientsByReadTimeout = new ConcurrentHashMap<>();
+  /** One WebSocket client (and connection pool) per message limit in use. */
+  private final ConcurrentMap<Long, OkHttpClient> webSocketClientsByLimit = new ConcurrentHashMap<>();
+  /** Keyed by [read timeout, message limit]. */
+  private final ConcurrentMap<List<Long>, OkHttpClient> webSocketClients = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private TetherRuntime(Config config) {
@@ -97,6 +105,23 @@ public final class TetherRuntime implements HttpClientProvider {
     if (client == null) {
       client = baseClient.newBuilder().readTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS).build();
       OkHttpClient raced = clientsByReadTimeout.putIfAbsent(key, client);
+      if (raced != null) client = raced;
+    }
+    return client;
+  }
+
+  @Override public OkHttpClient webSocketClient(long readTimeoutMillis, long maxIncomingMessageBytes) {
+    List<Long> key = Arrays.asList(readTimeoutMillis, maxIncomingMessageBytes);
+    OkHttpClient client = webSocketClients.get(key);
+    if (client == null) {
+      OkHttpClient limited = webSocketClientsByLimit.get(maxIncomingMessageBytes);
+      if (limited == null) {
+        limited = IncomingLimitSockets.webSocketClient(baseClient, maxIncomingMessageBytes);
+        OkHttpClient raced = webSocketClientsByLimit.putIfAbsent(maxIncomingMessageBytes, limited);
+        if (raced != null) limited = raced;
+      }
+      client = limited.newBuilder().readTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS).build();
+      OkHttpClient raced = webSocketClients.putIfAbsent(key, client);
       if (raced != null) client = raced;
     }
     return client;

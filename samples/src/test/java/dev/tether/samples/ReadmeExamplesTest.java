@@ -46,6 +46,7 @@ class ReadmeExamplesTest {
       import io.reactivex.rxjava3.disposables.*;
       import java.util.*;
       import java.util.concurrent.*;
+      import okhttp3.*;
       import static java.util.concurrent.TimeUnit.*;
       """;
 
@@ -56,6 +57,9 @@ class ReadmeExamplesTest {
         Socket socket;
         SocketOptions options;
         String url, userToken, adminToken, room;
+        javax.net.ssl.SSLSocketFactory sslSocketFactory;
+        javax.net.ssl.X509TrustManager trustManager;
+        String pin, proxyUser, proxyPassword;
         Scheduler uiScheduler;
         Session session;
         Ui ui;

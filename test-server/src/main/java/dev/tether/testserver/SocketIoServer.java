@@ -1,6 +1,7 @@
 package dev.tether.testserver;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +52,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code emit-count(n, payload)}: emits {@code counted(i, payload)} for {@code i = 0..n-1}.
  *   <li>{@code emit-binary(size)}: emits {@code binary(bytes)} with byte {@code i = i % 256}.
  *   <li>{@code handshake(ack)}: acks {@code {query, auth, headers}} of the handshake.
+ *   <li>{@code event-count(name, ack)}: acks how many events called {@code name} the server received
+ *       so far, on any namespace (per server process).
  *   <li>On connection, if {@code auth.welcome} is truthy: emits {@code welcome({id})}.
  * </ul>
  *
@@ -68,6 +71,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Plain HTTP probes with {@code java.net.http.HttpClient} must use {@code
  * HttpClient.Version.HTTP_1_1}: the default sends {@code Upgrade: h2c}, which engine.io rejects on its
  * path with {@code 400 Invalid Upgrade header}.
+ *
+ * <h2>TLS</h2>
+ *
+ * {@link #startTls} serves HTTPS and WSS with a certificate chain and key the test provides (e.g. made
+ * with okhttp-tls's {@code HeldCertificate}); {@link #url()} is then {@code https://127.0.0.1:<port>}.
+ * {@link RealServer @RealServer} always serves plain HTTP: a TLS test makes its certificates first and
+ * starts its server itself.
  *
  * <h2>Lifetime</h2>
  *
@@ -92,12 +102,16 @@ public final class SocketIoServer implements AutoCloseable {
     public static final String LISTENING_PREFIX = "TETHER_SERVER_LISTENING ";
 
     private final NodeProcess process;
+    private final String scheme;
+    private final Path tlsDir; // null without TLS; deleted on close
     private final StringBuilder output; // guarded by itself
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SocketIoServer(NodeProcess process, StringBuilder output) {
+    private SocketIoServer(NodeProcess process, StringBuilder output, Path tlsDir) {
         this.process = process;
         this.output = output;
+        this.tlsDir = tlsDir;
+        this.scheme = tlsDir == null ? "http" : "https";
     }
 
     /** Starts a server with the default socket.io options. Equivalent to {@code start("{}")}. */
@@ -123,6 +137,23 @@ public final class SocketIoServer implements AutoCloseable {
      * server where its clients expect it after {@link #close()}.
      */
     public static SocketIoServer start(String serverOptionsJson, int fixedPort) {
+        return start(serverOptionsJson, fixedPort, null, null);
+    }
+
+    /**
+     * Starts a server that speaks HTTPS and WSS on an ephemeral loopback port, with this certificate
+     * chain (the server's certificate first, PEM) and its private key (PKCS#8 PEM). They are written to a
+     * private temporary directory, deleted on {@link #close()}. Clients must trust the chain's CA and
+     * connect to {@link #url()} ({@code https://127.0.0.1:<port>}), so the certificate should name
+     * {@code 127.0.0.1} unless a test wants a hostname mismatch.
+     */
+    public static SocketIoServer startTls(String serverOptionsJson, String certificateChainPem,
+            String privateKeyPem) {
+        return start(serverOptionsJson, 0, certificateChainPem, privateKeyPem);
+    }
+
+    private static SocketIoServer start(String serverOptionsJson, int fixedPort,
+            String certificateChainPem, String privateKeyPem) {
         JsonObject config = new JsonObject();
         config.add("options", NodeProcess.parseJsonObject(serverOptionsJson, "Server options"));
         if (fixedPort != 0) config.addProperty("port", fixedPort);
@@ -132,10 +163,28 @@ public final class SocketIoServer implements AutoCloseable {
             throw new IllegalStateException(
                     "The test server's dependencies are not installed: run npm ci in " + dir);
         }
-        StringBuilder output = new StringBuilder();
-        NodeProcess process = NodeProcess.start("The test server", dir, "server.js",
-                List.of(config.toString()), LISTENING_PREFIX, output);
-        return new SocketIoServer(process, output);
+        Path tlsDir = null;
+        try {
+            if (certificateChainPem != null) {
+                tlsDir = Files.createTempDirectory("tether-test-server-tls"); // owner-only on POSIX
+                Path cert = Files.writeString(tlsDir.resolve("chain.pem"), certificateChainPem);
+                Path key = Files.writeString(tlsDir.resolve("key.pem"), privateKeyPem);
+                JsonObject tls = new JsonObject();
+                tls.addProperty("cert", cert.toString());
+                tls.addProperty("key", key.toString());
+                config.add("tls", tls);
+            }
+            StringBuilder output = new StringBuilder();
+            NodeProcess process = NodeProcess.start("The test server", dir, "server.js",
+                    List.of(config.toString()), LISTENING_PREFIX, output);
+            return new SocketIoServer(process, output, tlsDir);
+        } catch (IOException e) {
+            deleteQuietly(tlsDir);
+            throw new IllegalStateException("Could not write the TLS files of the test server", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tlsDir);
+            throw e;
+        }
     }
 
     /** The port the server listens on (on {@code 127.0.0.1}). */
@@ -143,9 +192,12 @@ public final class SocketIoServer implements AutoCloseable {
         return process.port();
     }
 
-    /** The server's base URL, {@code http://127.0.0.1:<port>} (no trailing slash). */
+    /**
+     * The server's base URL, {@code http://127.0.0.1:<port>} ({@code https://} for {@link #startTls}),
+     * no trailing slash.
+     */
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return scheme + "://127.0.0.1:" + port();
     }
 
     /** The node process id. */
@@ -174,6 +226,17 @@ public final class SocketIoServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             process.stop();
+            deleteQuietly(tlsDir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) return;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temporary directory: the OS cleans it up eventually
         }
     }
 

@@ -3,6 +3,8 @@ package dev.tether.internal.client;
 import dev.tether.AckTimeoutException;
 import dev.tether.DisconnectReason;
 import dev.tether.SocketDisconnectedException;
+import dev.tether.TooManyAcksException;
+import dev.tether.TransportException;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.wire.Payload;
@@ -19,6 +21,13 @@ import org.jspecify.annotations.Nullable;
  * all of that state; confined to the event loop. An ack for any attempt of a call completes it.
  */
 final class AckTracker {
+  /**
+   * The most acks one socket waits for at a time (buffered, in flight or between retries). A server
+   * that never answers would otherwise grow them until the next disconnect; beyond this, a new
+   * {@code emitWithAck} fails at once with {@link TooManyAcksException} and is not sent.
+   */
+  static final int MAX_OUTSTANDING = 10_000;
+
   /** What the tracker asks of its socket, on the loop. */
   interface Host {
     /** Sends {@code outgoing} again (a retry): now if connected, else through the send buffer. */
@@ -63,8 +72,17 @@ final class AckTracker {
     this.host = host;
   }
 
-  /** A new emitWithAck: its first attempt's timeout counts from the emit, even while buffered. */
-  void register(RealAckCall call, Outgoing outgoing, int retries, long defaultTimeoutMillis) {
+  /**
+   * A new emitWithAck: its first attempt's timeout counts from the emit, even while buffered. Returns
+   * false, having failed {@code call}, when {@link #MAX_OUTSTANDING} acks are outstanding already:
+   * the emit must not be sent.
+   */
+  boolean register(RealAckCall call, Outgoing outgoing, int retries, long defaultTimeoutMillis) {
+    if (calls.size() >= MAX_OUTSTANDING) {
+      call.fail(new TooManyAcksException(MAX_OUTSTANDING + " acks are outstanding on this socket already (the "
+          + "server has not answered them); the emit of '" + call.event + "' was not sent"));
+      return false;
+    }
     Attempts attempts = new Attempts(outgoing, call);
     attempts.ackId = nextAckId++;
     attempts.retriesLeft = retries;
@@ -72,6 +90,7 @@ final class AckTracker {
     attempts.attemptStartNanos = call.emitNanos;
     calls.put(call, attempts);
     if (attempts.timeoutNanos > 0) arm(attempts);
+    return true;
   }
 
   /** The ack id to write {@code call}'s current attempt with, or null when the call is over. */
@@ -133,9 +152,10 @@ final class AckTracker {
   /**
    * The connection of the written attempts is gone, and the server forgot their ids with it: calls
    * with retries left get a fresh attempt (returned in emit order, to be buffered ahead of later
-   * emits); the others fail. Calls still waiting in the buffer are untouched.
+   * emits); the others fail, with {@code cause} (the transport failure, if that ended the connection).
+   * Calls still waiting in the buffer are untouched.
    */
-  List<Outgoing> disconnected(DisconnectReason reason) {
+  List<Outgoing> disconnected(DisconnectReason reason, @Nullable TransportException cause) {
     byAckId.clear();
     List<Outgoing> resend = new ArrayList<>();
     List<Attempts> failed = new ArrayList<>();
@@ -155,7 +175,7 @@ final class AckTracker {
     }
     for (Attempts attempts : failed) {
       calls.remove(attempts.call);
-      attempts.call.fail(new SocketDisconnectedException(reason));
+      attempts.call.fail(new SocketDisconnectedException(reason, cause));
     }
     return resend;
   }

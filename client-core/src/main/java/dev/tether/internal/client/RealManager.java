@@ -41,6 +41,23 @@ import org.jspecify.annotations.Nullable;
 public final class RealManager implements Manager {
   private static final Logger logger = Logger.getLogger(RealManager.class.getName());
 
+  /**
+   * How long a connection must stay open after a namespace joined on it before it counts as useful
+   * and the reconnection backoff starts over. An open alone proves little: a server that answers the
+   * handshake and then fails at once (a huge poll body cut off, a crash on the first event) would
+   * otherwise be reconnected to every base delay forever. Five seconds is the default maximum delay,
+   * so such a server is never retried faster than one that refuses connections outright, and it is
+   * far shorter than anything a user would call a later, unrelated drop.
+   */
+  static final long USEFUL_AFTER_MILLIS = 5_000;
+
+  /**
+   * The longest a reconnection waits for the connection it closed itself ({@link #restartConnection},
+   * {@link #pause}, listeners that fell behind) to finish its goodbye, so the server has handled that
+   * close, and stored the session for recovery, before the new connection asks to resume it.
+   */
+  static final long CLOSE_WAIT_MILLIS = 1_000;
+
   /** Told when the Manager closed, so a registry can forget it. */
   public interface CloseHook {
     void onClosed(RealManager manager);
@@ -56,6 +73,8 @@ public final class RealManager implements Manager {
   private final ConcurrentHashMap<String, RealSocket> sockets = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<Transport>> upgradeListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<ListenerRegistry.Entry<TransportException>> upgradeErrorListeners =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<ListenerRegistry.Entry<TransportException>> connectionErrorListeners =
       new CopyOnWriteArrayList<>();
   private final Delivery delivery;
 
@@ -80,6 +99,17 @@ public final class RealManager implements Manager {
   /** Which socket flushes first on the next {@code onWritable}. */
   private int writableTurn;
   private @Nullable Connection connection;
+  /** Makes the backoff start over once the current connection proved useful ({@link #USEFUL_AFTER_MILLIS}). */
+  private Cancellable usefulTimer = Cancellable.NONE;
+  private boolean usefulTimerArmed;
+  /**
+   * Set while a connection we closed is still saying goodbye (at most {@link #CLOSE_WAIT_MILLIS}): no
+   * reconnection attempt opens meanwhile. Identifies the wait, so a stale completion is ignored.
+   */
+  private @Nullable Object closeWait;
+  private Cancellable closeWaitTimer = Cancellable.NONE;
+  /** An attempt came due during the close wait: it is made when the wait ends. */
+  private boolean attemptAfterCloseWait;
   /** What carries the open connection, published for {@link #transport()}; null while not open. */
   private volatile @Nullable Transport transport;
   private volatile boolean closed;
@@ -171,6 +201,10 @@ public final class RealManager implements Manager {
     return ListenerRegistry.add(upgradeErrorListeners, listener, false);
   }
 
+  @Override public Subscription onConnectionError(Listener<TransportException> listener) {
+    return ListenerRegistry.add(connectionErrorListeners, listener, false);
+  }
+
   @Override public Subscription onReconnectAttempt(Listener<Integer> listener) {
     return ListenerRegistry.add(reconnectAttemptListeners, listener, false);
   }
@@ -224,7 +258,7 @@ public final class RealManager implements Manager {
         return;
       }
       connectionGone();
-      current.close(); // tells the server if it still can; we do not wait for it
+      closeAndWait(current); // the new connection opens once the server has handled this close
       // An explicit request: reconnect even when automatic reconnection is off.
       boolean willReconnect = anyActive();
       for (RealSocket socket : new ArrayList<>(sockets.values())) {
@@ -249,7 +283,7 @@ public final class RealManager implements Manager {
       Connection current = connection;
       if (current == null) return;
       connectionGone();
-      current.close(); // to the server a transport close: it keeps the sessions for recovery
+      closeAndWait(current); // to the server a transport close: it keeps the sessions for recovery
       boolean willReconnect = anyActive(); // an explicit request: also when automatic reconnection is off
       for (RealSocket socket : new ArrayList<>(sockets.values())) {
         socket.onConnectionClosed(DisconnectReason.TRANSPORT_CLOSE, null, willReconnect);
@@ -281,6 +315,7 @@ public final class RealManager implements Manager {
       closed = true;
       reconnectTimer.cancel();
       attemptScheduled = false;
+      endCloseWait();
       for (RealSocket socket : sockets.values()) socket.disconnect();
       // The disconnects above are queued behind this task; close the connection after them.
       loop.execute(() -> {
@@ -388,6 +423,10 @@ public final class RealManager implements Manager {
 
   private void attemptReconnect() {
     if (!attemptScheduled || closed) return;
+    if (closeWait != null) {
+      attemptAfterCloseWait = true; // attemptScheduled stays: nothing else opens a connection meanwhile
+      return;
+    }
     attemptScheduled = false;
     reconnectTimer = Cancellable.NONE;
     if (!anyActive()) {
@@ -441,7 +480,7 @@ public final class RealManager implements Manager {
         delivery.deliverAll(reconnectListeners, Math.max(1, backoff.attempts()), "reconnect");
         reconnecting = false;
       }
-      backoff.reset();
+      // The backoff starts over only once this connection proved useful (see connectionUseful).
       for (RealSocket socket : sockets.values()) {
         if (socket.wantsConnection()) socket.join();
       }
@@ -449,7 +488,9 @@ public final class RealManager implements Manager {
 
     @Override public void onJoined(String namespace, @Nullable String id, @Nullable String pid) {
       RealSocket socket = socket(namespace);
-      if (socket != null) socket.onJoined(id, pid);
+      if (socket == null) return;
+      socket.onJoined(id, pid);
+      if (socket.isConnected()) namespaceJoined();
     }
 
     @Override public void onJoinRefused(String namespace, String message, @Nullable JsonElement data) {
@@ -497,6 +538,10 @@ public final class RealManager implements Manager {
     @Override public void onClosed(DisconnectReason reason, @Nullable TransportException cause) {
       if (!isCurrent()) return;
       connectionGone();
+      if (cause != null) {
+        logger.log(Level.INFO, "{0}: connection lost ({1}): {2}", new Object[] {uri, reason, cause.getMessage()});
+        delivery.deliverAll(connectionErrorListeners, cause, "connectionError");
+      }
       connectionLost(reason, cause);
     }
 
@@ -545,6 +590,73 @@ public final class RealManager implements Manager {
   private void connectionGone() {
     connection = null;
     transport = null;
+    usefulTimer.cancel();
+    usefulTimer = Cancellable.NONE;
+    usefulTimerArmed = false;
+  }
+
+  /**
+   * Loop: a namespace joined on the current connection. Once the connection has stayed open for
+   * {@link #USEFUL_AFTER_MILLIS} after its first join, it was useful, and the backoff starts over: the
+   * next loss is retried after the base delay again. A connection that fails sooner (or never gets a
+   * namespace joined) does not reset it, so a server that accepts and then drops every connection is
+   * retried with growing delays, and those opens count towards {@code reconnectionAttempts}.
+   */
+  private void namespaceJoined() {
+    if (usefulTimerArmed) return;
+    usefulTimerArmed = true;
+    final Connection joinedOn = connection;
+    usefulTimer = loop.schedule(() -> {
+      if (connection == joinedOn && joinedOn != null) backoff.reset();
+    }, USEFUL_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Loop: closes {@code old}, which is no longer the current connection, and holds every reconnection
+   * attempt until its goodbye is done or {@link #CLOSE_WAIT_MILLIS} passed, whichever comes first: a
+   * new connection's join must not reach the server before it handled the old close, or there is no
+   * session yet to recover. An attempt that comes due meanwhile (including {@code reconnectNow},
+   * {@code resume} and {@code resumeReconnection}) is made when the wait ends; {@code attemptScheduled}
+   * stays set, so nothing else opens a connection during the wait.
+   */
+  private void closeAndWait(Connection old) {
+    final Object wait = new Object();
+    closeWaitTimer.cancel();
+    closeWait = wait;
+    attemptAfterCloseWait = false;
+    closeWaitTimer = loop.schedule(() -> closeWaitOver(wait), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    old.close(() -> closeWaitOver(wait));
+  }
+
+  /** Loop: the old connection said goodbye, or the wait's cap passed. */
+  private void closeWaitOver(Object wait) {
+    if (closeWait != wait) return; // a later wait replaced it, or the Manager closed
+    boolean attempt = attemptAfterCloseWait;
+    endCloseWait();
+    if (attempt && !suspended && !paused) attemptReconnect();
+  }
+
+  private void endCloseWait() {
+    closeWait = null;
+    attemptAfterCloseWait = false;
+    closeWaitTimer.cancel();
+    closeWaitTimer = Cancellable.NONE;
+  }
+
+  /**
+   * Loop: the listeners of {@code socket} fell too far behind the events the server sends. A reader
+   * cannot be paused (OkHttp reads a WebSocket, or a poll body, as fast as it arrives), so the only
+   * bound is to drop the connection: it reconnects like after any transport error, and with connection
+   * state recovery on the server the events sent meanwhile are replayed once the listeners caught up.
+   */
+  void listenersBehind(RealSocket socket, TransportException error) {
+    Connection current = connection;
+    if (current == null) return;
+    logger.log(Level.WARNING, "{0}: {1}; closing the connection to {2} (it reconnects)",
+        new Object[] {socket, error.getMessage(), uri});
+    connectionGone();
+    closeAndWait(current);
+    connectionLost(DisconnectReason.TRANSPORT_ERROR, error);
   }
 
   private void closeConnection() {

@@ -44,6 +44,15 @@ import org.jspecify.annotations.Nullable;
 public final class RealSocket extends SocketListeners {
   private static final Logger logger = Logger.getLogger(RealSocket.class.getName());
 
+  /**
+   * The most events received and not yet delivered to the listeners (waiting on the callback
+   * executor, or with a listener still running), and their bytes as received. Beyond either, the
+   * connection is dropped and reconnects: a reader cannot be paused, so this is the only bound on a
+   * server that sends faster than the listeners take. One event always fits when none waits.
+   */
+  static final int MAX_BACKLOG_EVENTS = 10_000;
+  static final long MAX_BACKLOG_BYTES = 64L * 1024 * 1024;
+
   /** Where the socket is in joining its namespace. */
   private enum Phase { IDLE, WAITING_FOR_CONNECTION, WAITING_FOR_REPLY, CONNECTED }
 
@@ -91,6 +100,9 @@ public final class RealSocket extends SocketListeners {
   private Cancellable authRetryTimer = Cancellable.NONE;
   /** Events that came before the CONNECT reply (replayed by recovery): delivered right after it. */
   private final List<IncomingEvent> receivedBeforeReply = new ArrayList<>();
+  private long receivedBeforeReplyBytes;
+  /** Events before the reply did not fit in the backlog: after the reply, the connection is dropped. */
+  private boolean behindBeforeReply;
   /**
    * Set from a join until the {@code onConnectBeforeFlush} listeners ran: the send buffer keeps its
    * emits (and takes new ones) until then. Holds the join's attempt number; 0 when not holding.
@@ -295,7 +307,7 @@ public final class RealSocket extends SocketListeners {
     authRetryTimer.cancel();
     connectAttempt++;
     connectTimer.cancel();
-    receivedBeforeReply.clear();
+    clearReceivedBeforeReply();
     ConnectionState next = status.state == ConnectionState.CLOSED ? ConnectionState.CLOSED : ConnectionState.DISCONNECTED;
     transition(Phase.IDLE, next, null, status.recovered, reason);
   }
@@ -336,7 +348,12 @@ public final class RealSocket extends SocketListeners {
   }
 
   private void onDisconnected(DisconnectReason reason) {
-    List<Outgoing> resend = acks.disconnected(reason);
+    onDisconnected(reason, null);
+  }
+
+  /** Loop: acks of sent emits fail with {@code cause} when a transport failure ended the connection. */
+  private void onDisconnected(DisconnectReason reason, @Nullable TransportException cause) {
+    List<Outgoing> resend = acks.disconnected(reason, cause);
     sendBuffer.addFirst(resend); // ahead of later emits, in their original order
     delivery.execute(history::clear); // in turn with the events it holds
     delivery.deliverAll(listeners.disconnect, reason, "disconnect");
@@ -349,7 +366,7 @@ public final class RealSocket extends SocketListeners {
     if (!willReconnect) {
       if (phase == Phase.CONNECTED) {
         deactivate();
-        onDisconnected(reason);
+        onDisconnected(reason, cause);
       } else {
         connectFailed(transportConnectError(reason, cause));
       }
@@ -359,10 +376,10 @@ public final class RealSocket extends SocketListeners {
     holdingFlushFor = 0;
     connectAttempt++;
     connectTimer.cancel();
-    receivedBeforeReply.clear();
+    clearReceivedBeforeReply();
     transition(Phase.WAITING_FOR_CONNECTION, ConnectionState.RECONNECTING, null);
     if (phase == Phase.CONNECTED) {
-      onDisconnected(reason);
+      onDisconnected(reason, cause);
     } else {
       // Still trying: awaitConnected keeps waiting. The state (RECONNECTING) is heard before the error.
       delivery.deliverAll(listeners.connectError, transportConnectError(reason, cause), "connect_error");
@@ -405,9 +422,21 @@ public final class RealSocket extends SocketListeners {
     }
     delivery.deliverAll(listeners.connect, null, "connect");
     List<IncomingEvent> early = new ArrayList<>(receivedBeforeReply);
-    receivedBeforeReply.clear();
-    for (IncomingEvent event : early) dispatch(event);
+    boolean behind = behindBeforeReply;
+    clearReceivedBeforeReply();
+    for (IncomingEvent event : early) dispatch(event); // counted in the backlog already
+    if (behind) {
+      // Those that fit are delivered; recovery resumes after the last of them on the next connection.
+      listenersBehind();
+      return;
+    }
     flushSendBuffer();
+  }
+
+  private void clearReceivedBeforeReply() {
+    receivedBeforeReply.clear();
+    receivedBeforeReplyBytes = 0;
+    behindBeforeReply = false;
   }
 
   /** Loop: the onConnectBeforeFlush listeners of join {@code attempt} ran; the buffer may go. */
@@ -430,10 +459,21 @@ public final class RealSocket extends SocketListeners {
   }
 
   void onEvent(IncomingEvent event) {
-    if (status.phase == Phase.CONNECTED) {
-      dispatch(event);
-    } else if (status.phase == Phase.WAITING_FOR_REPLY) {
-      receivedBeforeReply.add(event); // e.g. events replayed by connection state recovery
+    Phase phase = status.phase;
+    if (phase == Phase.CONNECTED) {
+      if (fitsBacklog(event.wireBytes)) {
+        dispatch(event);
+      } else {
+        listenersBehind(); // not delivered, and its offset not kept: recovery replays it
+      }
+    } else if (phase == Phase.WAITING_FOR_REPLY) {
+      // e.g. events replayed by connection state recovery, which come before the CONNECT reply
+      if (behindBeforeReply || !fitsBacklog(event.wireBytes)) {
+        behindBeforeReply = true; // dropped: the ones kept are delivered after the reply, then we reconnect
+        return;
+      }
+      receivedBeforeReply.add(event);
+      receivedBeforeReplyBytes += event.wireBytes;
     }
   }
 
@@ -441,6 +481,27 @@ public final class RealSocket extends SocketListeners {
   void onServerClose(ServerClose close) {
     if (status.phase == Phase.IDLE) return;
     delivery.deliverAll(listeners.serverClose, close, "serverClose");
+  }
+
+  /** Loop: whether one more event of {@code bytes} may wait for delivery. One always may when none waits. */
+  private boolean fitsBacklog(long bytes) {
+    int events = delivery.backlogEvents() + receivedBeforeReply.size();
+    if (events == 0) return true;
+    long waiting = delivery.backlogBytes() + receivedBeforeReplyBytes;
+    return events < MAX_BACKLOG_EVENTS && waiting + bytes <= MAX_BACKLOG_BYTES;
+  }
+
+  /** Loop: the listeners fell too far behind; the Manager drops the connection, which reconnects. */
+  private void listenersBehind() {
+    long[] waiting = backlog();
+    manager.listenersBehind(this, new TransportException(TransportException.Kind.LISTENERS_BEHIND, "listeners of "
+        + namespace + " fell behind: " + waiting[0] + " events (" + waiting[1] + " bytes) waiting for delivery"));
+  }
+
+  /** Loop: events received and not yet delivered, and their bytes as received. */
+  long[] backlog() {
+    return new long[] {delivery.backlogEvents() + receivedBeforeReply.size(),
+        delivery.backlogBytes() + receivedBeforeReplyBytes};
   }
 
   void onAck(long ackId, Payload args) {
@@ -454,7 +515,7 @@ public final class RealSocket extends SocketListeners {
     RealEvent.Acker acker = ackId == null ? null : values -> sendAck(name, ackId, values);
     final RealEvent event = new RealEvent(incoming.name, incoming.args, incoming.attachments, context.codec, acker);
     final long bytes = incoming.wireBytes;
-    delivery.execute(() -> {
+    delivery.executeEvent(bytes, () -> {
       history.offer(event, bytes);
       ListenerRegistry.dispatch(listeners.listeners(event.name()), (Event) event, event.name(), delivery);
       ListenerRegistry.dispatch(listeners.any, (Event) event, event.name(), delivery);
@@ -488,7 +549,7 @@ public final class RealSocket extends SocketListeners {
     final Outgoing outgoing = prepare(event, args, call);
     loop.execute(() -> {
       if (call.isDone()) return; // cancelled before it was queued
-      acks.register(call, outgoing, options.retries(), options.ackTimeoutMillis());
+      if (!acks.register(call, outgoing, options.retries(), options.ackTimeoutMillis())) return; // too many acks
       queue(outgoing);
     });
     return call;

@@ -6,11 +6,14 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.tether.internal.http.IncomingLimitException;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.util.Utf8;
 import java.nio.charset.Charset;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
@@ -66,17 +69,168 @@ public final class EngineIoV4 implements EngineProtocol {
     return separator + 1 + (text == null ? 0 : Utf8.size(text));
   }
 
-  @Override public List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException {
-    List<EnginePacket> packets = new ArrayList<>();
-    int start = 0;
+  /**
+   * Decodes a polling body without a bound on its packet count (for tests and benchmarks); see
+   * {@link #decodePayload(byte[], int)}.
+   */
+  public List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException {
+    try {
+      return decodePayload(body, Integer.MAX_VALUE);
+    } catch (IncomingLimitException impossible) {
+      throw new AssertionError(impossible);
+    }
+  }
+
+  /**
+   * Validates the whole body first, then returns its packets as a list that decodes each packet when
+   * it is read: the body and one {@code int} per packet are all it holds. A body of many tiny packets
+   * therefore costs its own size, not tens of bytes of objects per packet, and packets after one that
+   * ends the session are never built at all.
+   */
+  @Override public List<EnginePacket> decodePayload(byte[] body, int maxPackets)
+      throws MalformedPacketException, IncomingLimitException {
     // Splitting on the byte is safe: 0x1E never occurs inside a multi-byte UTF-8 sequence.
+    int count = 1;
+    for (byte b : body) {
+      if (b == SEPARATOR && ++count > maxPackets) {
+        throw new IncomingLimitException("polling body has more than " + maxPackets + " packets");
+      }
+    }
+    int[] ends = new int[count];
+    int start = 0;
+    int n = 0;
     for (int i = 0; i <= body.length; i++) {
       if (i == body.length || body[i] == SEPARATOR) {
-        packets.add(decodePacket(new String(body, start, i - start, UTF_8)));
+        checkPacket(body, start, i);
+        ends[n++] = i;
         start = i + 1;
       }
     }
-    return packets;
+    return new Payload(body, ends);
+  }
+
+  /** Throws unless {@code body[from, to)} is a packet {@link #packet} can decode. Allocates nothing. */
+  private static void checkPacket(byte[] body, int from, int to) throws MalformedPacketException {
+    if (from == to) throw new MalformedPacketException("empty packet");
+    char first = (char) (body[from] & 0xff);
+    if (first == 'b') {
+      if (Base64.decode(body, from + 1, to, null) < 0) {
+        throw new MalformedPacketException("invalid base64 in binary packet");
+      }
+    } else if (EnginePacket.Type.fromCode(first) == null) {
+      throw new MalformedPacketException("unknown packet type '" + printable(first) + "'");
+    }
+  }
+
+  /** Decodes {@code body[from, to)}, already accepted by {@link #checkPacket}. */
+  private static EnginePacket packet(byte[] body, int from, int to) {
+    char first = (char) (body[from] & 0xff);
+    if (first == 'b') {
+      byte[] data = new byte[Base64.decode(body, from + 1, to, null)];
+      Base64.decode(body, from + 1, to, data);
+      return EnginePacket.binary(data);
+    }
+    EnginePacket.Type type = EnginePacket.Type.fromCode(first);
+    if (type == null) throw new IllegalStateException("not checked: " + printable(first));
+    if (to - from == 1) return bare(type);
+    return EnginePacket.of(type, new String(body, from + 1, to - from - 1, UTF_8));
+  }
+
+  /** The packets of one polling body, each decoded when it is read. Immutable; safe to read from any thread. */
+  private static final class Payload extends AbstractList<EnginePacket> implements RandomAccess {
+    private final byte[] body;
+    /** Where each packet ends (exclusive); the next one starts after the separator. */
+    private final int[] ends;
+
+    Payload(byte[] body, int[] ends) {
+      this.body = body;
+      this.ends = ends;
+    }
+
+    @Override public EnginePacket get(int index) {
+      if (index < 0 || index >= ends.length) throw new IndexOutOfBoundsException("index " + index);
+      int from = index == 0 ? 0 : ends[index - 1] + 1;
+      return packet(body, from, ends[index]);
+    }
+
+    @Override public int size() {
+      return ends.length;
+    }
+  }
+
+  /**
+   * Base64 as {@code okio.ByteString.decodeBase64} reads it (standard and URL-safe alphabets, line
+   * breaks, spaces and tabs ignored, trailing padding optional), over bytes, so a polling body can be
+   * checked without building strings.
+   */
+  static final class Base64 {
+    private Base64() {
+    }
+
+    /**
+     * Decodes {@code in[from, to)} into {@code out}, or with {@code out == null} only checks it.
+     *
+     * @return the number of decoded bytes, or -1 if the input is not base64
+     */
+    static int decode(byte[] in, int from, int to, byte @Nullable [] out) {
+      int limit = to;
+      while (limit > from) {
+        byte c = in[limit - 1];
+        if (c != '=' && !isSpace(c)) break;
+        limit--;
+      }
+      int word = 0;
+      int chars = 0;
+      int written = 0;
+      for (int i = from; i < limit; i++) {
+        byte c = in[i];
+        int bits;
+        if (c >= 'A' && c <= 'Z') {
+          bits = c - 'A';
+        } else if (c >= 'a' && c <= 'z') {
+          bits = c - 'a' + 26;
+        } else if (c >= '0' && c <= '9') {
+          bits = c - '0' + 52;
+        } else if (c == '+' || c == '-') {
+          bits = 62;
+        } else if (c == '/' || c == '_') {
+          bits = 63;
+        } else if (isSpace(c)) {
+          continue;
+        } else {
+          return -1;
+        }
+        word = (word << 6) | bits;
+        chars++;
+        if (chars % 4 == 0) {
+          if (out != null) {
+            out[written] = (byte) (word >> 16);
+            out[written + 1] = (byte) (word >> 8);
+            out[written + 2] = (byte) word;
+          }
+          written += 3;
+        }
+      }
+      switch (chars % 4) {
+        case 1:
+          return -1; // a single left-over character encodes no whole byte
+        case 2:
+          if (out != null) out[written] = (byte) (word >> 4);
+          return written + 1;
+        case 3:
+          if (out != null) {
+            out[written] = (byte) (word >> 10);
+            out[written + 1] = (byte) (word >> 2);
+          }
+          return written + 2;
+        default:
+          return written;
+      }
+    }
+
+    private static boolean isSpace(byte c) {
+      return c == '\n' || c == '\r' || c == ' ' || c == '\t';
+    }
   }
 
   @Override public String encodeTextFrame(EnginePacket packet) {
@@ -121,17 +275,20 @@ public final class EngineIoV4 implements EngineProtocol {
     if (type == null) {
       throw new MalformedPacketException("unknown packet type '" + printable(first) + "'");
     }
-    if (encoded.length() == 1) {
-      switch (type) {
-        case PING: return EnginePacket.PING;
-        case PONG: return EnginePacket.PONG;
-        case CLOSE: return EnginePacket.CLOSE;
-        case NOOP: return EnginePacket.NOOP;
-        case UPGRADE: return EnginePacket.UPGRADE;
-        default: return EnginePacket.of(type, null);
-      }
-    }
+    if (encoded.length() == 1) return bare(type);
     return EnginePacket.of(type, encoded.substring(1));
+  }
+
+  /** A packet of {@code type} without data: the shared constant where there is one. */
+  private static EnginePacket bare(EnginePacket.Type type) {
+    switch (type) {
+      case PING: return EnginePacket.PING;
+      case PONG: return EnginePacket.PONG;
+      case CLOSE: return EnginePacket.CLOSE;
+      case NOOP: return EnginePacket.NOOP;
+      case UPGRADE: return EnginePacket.UPGRADE;
+      default: return EnginePacket.of(type, null);
+    }
   }
 
   @Override public Handshake decodeHandshake(EnginePacket open) throws MalformedPacketException {

@@ -26,6 +26,8 @@ public final class EngineOptions {
   private final boolean websocket;
   private final boolean upgrade;
   private final boolean rememberUpgrade;
+  private final boolean crossOriginRedirects;
+  private final long maxIncomingMessageBytes;
 
   private EngineOptions(Builder builder) {
     this.upgradeTimeoutMillis = builder.upgradeTimeoutMillis;
@@ -33,11 +35,13 @@ public final class EngineOptions {
     this.websocket = builder.websocket;
     this.upgrade = builder.upgrade;
     this.rememberUpgrade = builder.rememberUpgrade;
+    this.crossOriginRedirects = builder.crossOriginRedirects;
     this.endpoint = builder.endpoint;
     this.extraHeaders = builder.extraHeaders;
     this.protocol = builder.protocol;
     this.handshakeTimeoutMillis = builder.handshakeTimeoutMillis;
     this.closeTimeoutMillis = builder.closeTimeoutMillis;
+    this.maxIncomingMessageBytes = builder.maxIncomingMessageBytes;
   }
 
   /**
@@ -90,9 +94,25 @@ public final class EngineOptions {
     return rememberUpgrade;
   }
 
+  /**
+   * Follow redirects to another origin (scheme, host, port) with this connection's headers, query and
+   * cookies; otherwise only redirects within the endpoint's origin are followed (see {@link Redirects}).
+   */
+  public boolean crossOriginRedirects() {
+    return crossOriginRedirects;
+  }
+
   /** How long the WebSocket probe and switch may take before the session stays on polling. */
   public long upgradeTimeoutMillis() {
     return upgradeTimeoutMillis;
+  }
+
+  /**
+   * The largest WebSocket message (all its frames) or polling response body the server may send, in
+   * bytes; checked as the bytes arrive. Larger closes the session with {@code INCOMING_TOO_LARGE}.
+   */
+  public long maxIncomingMessageBytes() {
+    return maxIncomingMessageBytes;
   }
 
   public static final class Builder {
@@ -108,6 +128,8 @@ public final class EngineOptions {
     private boolean websocket = true;
     private boolean upgrade = true;
     private boolean rememberUpgrade;
+    private boolean crossOriginRedirects;
+    private long maxIncomingMessageBytes = 64L * 1024 * 1024;
 
     Builder(HttpUrl url) {
       this.url = url;
@@ -158,8 +180,19 @@ public final class EngineOptions {
       return this;
     }
 
+    public Builder crossOriginRedirects(boolean follow) {
+      this.crossOriginRedirects = follow;
+      return this;
+    }
+
     public Builder upgradeTimeout(long timeout, TimeUnit unit) {
       this.upgradeTimeoutMillis = Checks.positiveMillis("upgradeTimeout", timeout, unit);
+      return this;
+    }
+
+    public Builder maxIncomingMessageBytes(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("maxIncomingMessageBytes must be at least 1: " + bytes);
+      this.maxIncomingMessageBytes = bytes;
       return this;
     }
 

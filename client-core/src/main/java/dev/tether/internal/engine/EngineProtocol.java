@@ -1,5 +1,6 @@
 package dev.tether.internal.engine;
 
+import dev.tether.internal.http.IncomingLimitException;
 import java.util.List;
 
 /**
@@ -7,7 +8,8 @@ import java.util.List;
  * polling payload framing, the handshake fields and the heartbeat direction. The connection logic
  * in {@link EngineSocket} and the transports are written against this interface only.
  *
- * <p>Implementations are stateless and thread-safe: decoding runs on I/O threads.
+ * <p>Implementations are stateless and thread-safe: decoding runs on I/O threads (and the packets of a
+ * polling body may be built later, on the connection's loop, as it reads them).
  */
 public interface EngineProtocol {
   /** The value of the {@code EIO} query parameter. */
@@ -22,8 +24,13 @@ public interface EngineProtocol {
    */
   long framedSize(EnginePacket packet, boolean first);
 
-  /** Decodes an HTTP long-polling body. */
-  List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException;
+  /**
+   * Decodes an HTTP long-polling body. The whole body is validated before this returns; the packets
+   * may be built only as the list is read.
+   *
+   * @throws IncomingLimitException if the body holds more than {@code maxPackets} packets
+   */
+  List<EnginePacket> decodePayload(byte[] body, int maxPackets) throws MalformedPacketException, IncomingLimitException;
 
   /** The text of a WebSocket text frame carrying {@code packet} (never a binary message). */
   String encodeTextFrame(EnginePacket packet);

@@ -118,7 +118,7 @@ public final class EngineSocket {
     this.options = options;
     this.protocol = options.protocol();
     this.loop = loop;
-    this.http = new ConnectionHttp(clients);
+    this.http = new ConnectionHttp(clients, options.crossOriginRedirects(), options.maxIncomingMessageBytes());
     this.memory = memory;
     this.listener = listener;
     this.redactedEndpoint = Redact.url(options.endpoint());

@@ -3,6 +3,8 @@ package dev.tether.internal.engine;
 import dev.tether.TransportException;
 import dev.tether.internal.http.ConnectionHttp;
 import dev.tether.internal.http.HttpFailures;
+import dev.tether.internal.http.IncomingLimitException;
+import dev.tether.internal.http.IoFailures;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.util.Redact;
 import java.io.IOException;
@@ -25,14 +27,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * HTTP long-polling: a GET that the server holds until it has packets, and a POST for outgoing
  * packets. At most one of each is in flight (a second concurrent GET or POST makes the server
- * destroy the session). Responses are read and decoded on OkHttp's threads; the loop only sees
- * decoded packets.
+ * destroy the session). Responses are read and checked on OkHttp's threads; the loop only sees
+ * validated packets, each built as the loop reads it.
+ *
+ * <p>A response body is bounded twice: by bytes ({@link EngineOptions#maxIncomingMessageBytes()}),
+ * counted as it arrives, and by packets ({@link #MAX_PACKETS_PER_BODY}), so a body of many tiny
+ * packets cannot multiply into many objects. Either bound ends the session with
+ * {@code INCOMING_TOO_LARGE}.
  */
 final class PollingTransport implements Transport {
   private static final Logger logger = Logger.getLogger(PollingTransport.class.getName());
   private static final MediaType TEXT_PLAIN = MediaType.get("text/plain;charset=UTF-8");
-  /** Upper bound for one response body; a server batching more than this is misbehaving. */
-  static final long MAX_RESPONSE_BYTES = 64L * 1024 * 1024;
+  /**
+   * The most packets one polling body may hold. A socket.io server flushes its buffer into every poll,
+   * so a body carries what it emitted during one round trip: far fewer for any real application. The
+   * bound keeps the work one body can cause (decoding, answering pings, delivering events) bounded.
+   */
+  static final int MAX_PACKETS_PER_BODY = 100_000;
   private static final long MAX_ERROR_BODY_BYTES = 4096;
   private static final Charset UTF_8 = Charset.forName("UTF-8");
 
@@ -196,11 +207,17 @@ final class PollingTransport implements Transport {
     }
   }
 
-  /** Reads one response on an OkHttp thread and hands the outcome to the loop. */
-  private final class Exchange implements okhttp3.Callback {
+  /**
+   * One request: reads its response on an OkHttp thread and hands the outcome to the loop, exactly
+   * once. The exchange itself is the task it posts, so even a report made after an
+   * {@link OutOfMemoryError} needs no allocation beyond the loop's queue.
+   */
+  private final class Exchange implements okhttp3.Callback, Runnable, IoFailures.Reporter {
     private final Call call;
     private final boolean isPoll;
     private final String what; // computed on the loop: sid is loop-owned
+    private volatile @Nullable List<EnginePacket> packets;
+    private volatile @Nullable TransportException error;
 
     Exchange(Call call, boolean isPoll) {
       this.call = call;
@@ -208,51 +225,84 @@ final class PollingTransport implements Transport {
       this.what = (isPoll ? (sid == null ? "handshake" : "poll") : "post") + " to " + redactedEndpoint;
     }
 
-    private String what() {
-      return what;
-    }
-
     @Override public void onFailure(Call call, IOException e) {
-      if (call.isCanceled()) return; // only close() cancels, and it already forgot the call
-      logger.log(Level.FINE, "{0} failed: {1}", new Object[] {what(), e});
-      deliver(null, HttpFailures.fromIOException(what(), e));
+      try {
+        // A call close() cancelled is ignored on the loop (it is no longer pollCall or postCall). One
+        // OkHttp cancelled itself, after an Error escaped its own code, must still be reported.
+        if (!call.isCanceled()) logger.log(Level.FINE, "{0} failed: {1}", new Object[] {what, e});
+        deliver(null, HttpFailures.fromIOException(what, e));
+      } catch (Throwable t) {
+        IoFailures.report(t, this);
+      }
     }
 
     @Override public void onResponse(Call call, Response response) {
-      List<EnginePacket> packets = null;
-      TransportException error = null;
-      try (ResponseBody body = response.body()) {
-        if (response.code() != 200) {
-          error = HttpFailures.fromStatus(what(), response.code(),
-              new String(readBounded(body, MAX_ERROR_BODY_BYTES, true), UTF_8));
-        } else if (isPoll) {
-          packets = protocol.decodePayload(readBounded(body, MAX_RESPONSE_BYTES, false));
-        }
-      } catch (MalformedPacketException e) {
-        error = new TransportException(TransportException.Kind.PROTOCOL_ERROR,
-            what() + ": invalid Engine.IO payload: " + e.getMessage());
-      } catch (TransportException e) { // a body over its bound
-        error = e;
-      } catch (IOException e) {
-        if (call.isCanceled()) return;
-        error = HttpFailures.fromIOException(what(), e);
+      try {
+        deliver(isPoll ? read(response) : consume(response), null);
+      } catch (TransportException e) {
+        deliver(null, e);
+      } catch (Throwable t) {
+        IoFailures.report(t, this);
       }
-      deliver(packets, error);
+    }
+
+    /** The packets of a poll's response body. */
+    private List<EnginePacket> read(Response response) throws TransportException {
+      try (ResponseBody body = response.body()) {
+        if (response.code() != 200) throw statusError(response.code(), body);
+        return protocol.decodePayload(readBounded(body, options.maxIncomingMessageBytes(), false),
+            MAX_PACKETS_PER_BODY);
+      } catch (MalformedPacketException e) {
+        throw new TransportException(TransportException.Kind.PROTOCOL_ERROR,
+            what + ": invalid Engine.IO payload: " + e.getMessage());
+      } catch (IOException e) {
+        throw HttpFailures.fromIOException(what, e);
+      }
+    }
+
+    /** A POST's response: only its status matters. */
+    private @Nullable List<EnginePacket> consume(Response response) throws TransportException {
+      try (ResponseBody body = response.body()) {
+        if (response.code() != 200) throw statusError(response.code(), body);
+        return null;
+      } catch (IOException e) {
+        throw HttpFailures.fromIOException(what, e);
+      }
+    }
+
+    private TransportException statusError(int status, @Nullable ResponseBody body) throws IOException {
+      return HttpFailures.fromStatus(what, status, new String(readBounded(body, MAX_ERROR_BODY_BYTES, true), UTF_8));
+    }
+
+    @Override public String what() {
+      return what;
+    }
+
+    @Override public void report(TransportException failure) {
+      deliver(null, failure);
     }
 
     /** Hands the outcome to the loop: packets of a poll, nothing for a POST, or an error. */
     private void deliver(@Nullable List<EnginePacket> packets, @Nullable TransportException error) {
-      loop.execute(() -> {
-        if (isPoll) {
-          onPollResult(call, packets, error);
-        } else {
-          onPostResult(call, error);
-        }
-      });
+      this.packets = packets;
+      this.error = error;
+      loop.execute(this);
+    }
+
+    /** On the loop. */
+    @Override public void run() {
+      if (isPoll) {
+        onPollResult(call, packets, error);
+      } else {
+        onPostResult(call, error);
+      }
     }
   }
 
-  /** Reads at most {@code limit} bytes; a longer body is an error, or for error bodies truncated. */
+  /**
+   * Reads at most {@code limit} bytes, counted as they arrive; a longer body is an
+   * {@link IncomingLimitException}, or for error bodies truncated.
+   */
   private static byte[] readBounded(@Nullable ResponseBody body, long limit, boolean truncate)
       throws IOException {
     if (body == null) return new byte[0];
@@ -262,7 +312,6 @@ final class PollingTransport implements Transport {
       if (source.read(buffer, 8192) == -1) return buffer.readByteArray();
     }
     if (truncate) return buffer.readByteArray(limit);
-    throw new TransportException(TransportException.Kind.PROTOCOL_ERROR,
-        "response body exceeds " + limit + " bytes");
+    throw new IncomingLimitException("response body exceeds " + limit + " bytes (maxIncomingMessageBytes)");
   }
 }

@@ -4,11 +4,18 @@ import dev.tether.TransportException;
 import dev.tether.TransportException.Kind;
 import dev.tether.internal.http.ConnectionHttp;
 import dev.tether.internal.http.HttpFailures;
+import dev.tether.internal.http.IncomingLimitException;
+import dev.tether.internal.http.IoFailures;
 import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.util.Redact;
+import dev.tether.internal.util.Utf8;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.nio.charset.Charset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.HttpUrl;
@@ -26,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * bytes; the transport stops being writable above {@link #HIGH_WATER} bytes and reports the drain
  * once the queue has fallen below it again. A server close (close frame or a dropped TCP connection)
  * is noticed at once, not at the next missed heartbeat.
+ *
+ * <p>Incoming messages are bounded by {@link EngineOptions#maxIncomingMessageBytes()} as their bytes
+ * arrive, below OkHttp ({@link IncomingLimitSockets}); a larger one fails the transport with
+ * {@code INCOMING_TOO_LARGE} and the server is sent close code 1009. Compression is not offered.
  *
  * <p>Every method is called on the connection's event loop; OkHttp's reader thread only decodes
  * frames and hands them over.
@@ -93,7 +104,8 @@ final class WebSocketTransport implements Transport {
     if (sid != null) url.setQueryParameter("sid", sid);
     Request request = new Request.Builder().url(url.build()).headers(options.extraHeaders()).build();
     // After the upgrade OkHttp reads WebSocket frames without a timeout; the heartbeat watches them.
-    webSocket = http.openingClient(options.handshakeTimeoutMillis()).newWebSocket(request, new Listener());
+    // On sockets that bound each incoming message as it arrives (IncomingLimitSockets).
+    webSocket = http.webSocketClient(options.handshakeTimeoutMillis()).newWebSocket(request, new Listener());
   }
 
   @Override public void attach(Handshake handshake) {
@@ -186,36 +198,95 @@ final class WebSocketTransport implements Transport {
     callback.onError(error);
   }
 
-  private final class Listener extends WebSocketListener {
+  /**
+   * OkHttp's reader thread: decodes frames and hands them, and every failure, to the loop. Whatever a
+   * method throws, or escapes OkHttp's reading in between, is reported as a transport failure
+   * ({@link IoFailures}): the first failure wins and is posted with this listener itself as the task,
+   * so no allocation is needed to report it.
+   */
+  private final class Listener extends WebSocketListener implements IoFailures.Reporter, Runnable {
+    private final String what = "websocket to " + redactedEndpoint;
+    private final AtomicReference<@Nullable TransportException> failure = new AtomicReference<>();
+
+    @Override public String what() {
+      return what;
+    }
+
+    @Override public void report(TransportException error) {
+      if (failure.compareAndSet(null, error)) loop.execute(this);
+    }
+
+    /** On the loop: the first failure reported. */
+    @Override public void run() {
+      TransportException error = failure.get();
+      if (error != null) fail(error);
+    }
+
     @Override public void onOpen(WebSocket ws, Response response) {
-      loop.execute(() -> {
-        if (closed) return;
-        opened = true;
-        callback.onOpen();
-      });
+      try {
+        // This thread now reads frames inside OkHttp until the socket ends: an Error escaping OkHttp's
+        // own reading (out of memory, say) must end this transport, not just the thread.
+        IoFailures.watch(this);
+        loop.execute(() -> {
+          if (closed) return;
+          opened = true;
+          callback.onOpen();
+        });
+      } catch (Throwable t) {
+        IoFailures.report(t, this);
+      }
     }
 
     @Override public void onMessage(WebSocket ws, String text) {
-      EnginePacket packet;
       try {
-        packet = protocol.decodeTextFrame(text);
-      } catch (MalformedPacketException e) {
-        TransportException error = new TransportException(Kind.PROTOCOL_ERROR,
-            "invalid Engine.IO frame from " + redactedEndpoint + ": " + e.getMessage());
-        loop.execute(() -> fail(error));
-        return;
+        long max = options.maxIncomingMessageBytes();
+        // A char is at least one UTF-8 byte and at most three: count the bytes only when it matters.
+        if (text.length() > max || text.length() * 3L > max && Utf8.size(text) > max) {
+          refuse(ws, Utf8.size(text));
+          return;
+        }
+        EnginePacket packet;
+        try {
+          packet = protocol.decodeTextFrame(text);
+        } catch (MalformedPacketException e) {
+          report(new TransportException(Kind.PROTOCOL_ERROR,
+              "invalid Engine.IO frame from " + redactedEndpoint + ": " + e.getMessage()));
+          return;
+        }
+        deliver(packet);
+      } catch (Throwable t) {
+        IoFailures.report(t, this);
       }
-      deliver(packet);
     }
 
     @Override public void onMessage(WebSocket ws, ByteString bytes) {
       try {
-        deliver(protocol.decodeBinaryFrame(bytes));
-      } catch (MalformedPacketException e) {
-        TransportException error = new TransportException(Kind.PROTOCOL_ERROR,
-            "invalid Engine.IO binary frame from " + redactedEndpoint + ": " + e.getMessage());
-        loop.execute(() -> fail(error));
+        if (bytes.size() > options.maxIncomingMessageBytes()) {
+          refuse(ws, bytes.size());
+          return;
+        }
+        EnginePacket packet;
+        try {
+          packet = protocol.decodeBinaryFrame(bytes);
+        } catch (MalformedPacketException e) {
+          report(new TransportException(Kind.PROTOCOL_ERROR,
+              "invalid Engine.IO binary frame from " + redactedEndpoint + ": " + e.getMessage()));
+          return;
+        }
+        deliver(packet);
+      } catch (Throwable t) {
+        IoFailures.report(t, this);
       }
+    }
+
+    /**
+     * A message over the limit that OkHttp has read already: only where the socket could not be
+     * guarded as it arrived ({@code ws://} through a SOCKS proxy). Closes with 1009 like the guard.
+     */
+    private void refuse(WebSocket ws, long size) {
+      ws.close(CLOSE_TOO_BIG, "message too big");
+      report(HttpFailures.fromIOException(what, new IncomingLimitException("websocket message of " + size
+          + " bytes exceeds maxIncomingMessageBytes (" + options.maxIncomingMessageBytes() + " bytes)")));
     }
 
     private void deliver(EnginePacket packet) {
@@ -226,27 +297,35 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override public void onClosing(WebSocket ws, int code, String reason) {
-      ws.close(CLOSE_NORMAL, null);
-      loop.execute(() -> {
-        closeAnswered = true;
-        if (closed) return;
-        close();
-        if (code == CLOSE_TOO_BIG) {
-          callback.onError(new TransportException(Kind.PAYLOAD_TOO_LARGE,
-              "server closed the websocket: frame too large (1009)"));
-        } else if (code == CLOSE_NORMAL || code == CLOSE_NO_STATUS || code == 1001) {
-          callback.onClosed();
-        } else {
-          callback.onError(new TransportException(Kind.CONNECTION_LOST,
-              "server closed the websocket with code " + code + (reason.isEmpty() ? "" : " (" + reason + ")")));
-        }
-      });
+      try {
+        ws.close(CLOSE_NORMAL, null);
+        loop.execute(() -> {
+          closeAnswered = true;
+          if (closed) return;
+          close();
+          if (code == CLOSE_TOO_BIG) {
+            callback.onError(new TransportException(Kind.PAYLOAD_TOO_LARGE,
+                "server closed the websocket: frame too large (1009)"));
+          } else if (code == CLOSE_NORMAL || code == CLOSE_NO_STATUS || code == 1001) {
+            callback.onClosed();
+          } else {
+            callback.onError(new TransportException(Kind.CONNECTION_LOST,
+                "server closed the websocket with code " + code + (reason.isEmpty() ? "" : " (" + reason + ")")));
+          }
+        });
+      } catch (Throwable t) {
+        IoFailures.report(t, this);
+      }
     }
 
     @Override public void onFailure(WebSocket ws, Throwable t, @Nullable Response response) {
-      TransportException error = describe(t, response);
-      logger.log(Level.FINE, "websocket to {0} failed: {1}", new Object[] {redactedEndpoint, error.getMessage()});
-      loop.execute(() -> fail(error));
+      try {
+        TransportException error = describe(t, response);
+        logger.log(Level.FINE, "websocket to {0} failed: {1}", new Object[] {redactedEndpoint, error.getMessage()});
+        report(error);
+      } catch (Throwable thrown) {
+        IoFailures.report(thrown, this);
+      }
     }
 
     private TransportException describe(Throwable t, @Nullable Response response) {

@@ -71,6 +71,14 @@ public final class HttpFailures {
   }
 
   public static TransportException fromIOException(String what, IOException e) {
+    if (e instanceof Redirects.RedirectRefusedException) {
+      Redirects.RedirectRefusedException refused = (Redirects.RedirectRefusedException) e;
+      return new TransportException(Kind.REDIRECT_REFUSED, what + " failed: " + e.getMessage(), refused.status,
+          null, e);
+    }
+    if (e instanceof IncomingLimitException) {
+      return new TransportException(Kind.INCOMING_TOO_LARGE, what + ": " + e.getMessage(), e);
+    }
     Kind kind;
     if (e instanceof ConnectException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {

@@ -158,7 +158,8 @@ public final class SioPacket {
     return false;
   }
 
-  private static String printable(String s) {
+  /** {@code s} as a quoted JSON string, capped: control characters and lone surrogates escaped, for messages. */
+  static String printable(String s) {
     StringBuilder out = new StringBuilder();
     JsonText.writeString(JsonText.cap(s, 60), out);
     return out.toString();

@@ -48,15 +48,51 @@ public final class SocketIoServer implements ServerProtocol {
     return new Target(server, namespace, origin + "|" + options.path());
   }
 
-  /** {@code "chat"} and {@code "/chat"} name the same namespace; a {@code ,} or {@code ?} is not allowed in it. */
+  /**
+   * {@code "chat"} and {@code "/chat"} name the same namespace. The namespace is written raw into
+   * every Socket.IO packet ({@code 2/chat,["event"]}) and, on long-polling, into a payload whose packets
+   * are separated by U+001E, so nothing that can end it early or split the payload is allowed: no
+   * {@code ,} (ends the namespace), no {@code ?} (a query, which Socket.IO v5 does not parse), no
+   * control character (U+0000–U+001F, U+007F–U+009F: U+001E would start a packet of its own), no
+   * unpaired surrogate (it cannot be encoded as UTF-8 and would reach the server as U+FFFD).
+   *
+   * @throws IllegalArgumentException naming the character (e.g. {@code U+001E}) and where it is
+   */
   @Override public String normalizeNamespace(String namespace) {
     String normalized = namespace.startsWith("/") ? namespace : "/" + namespace;
-    if (normalized.indexOf(',') >= 0) throw new IllegalArgumentException("namespace must not contain ',': " + namespace);
+    for (int i = 0; i < normalized.length(); i++) {
+      char c = normalized.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw badNamespace(namespace, "the control character " + codePoint(c) + " at index " + index(namespace, i));
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < normalized.length()
+          && Character.isLowSurrogate(normalized.charAt(i + 1))) {
+        i++; // a well-formed pair: a supplementary character
+      } else if (Character.isSurrogate(c)) {
+        throw badNamespace(namespace, "the unpaired surrogate " + codePoint(c) + " at index " + index(namespace, i)
+            + " (not encodable as UTF-8)");
+      }
+    }
+    if (normalized.indexOf(',') >= 0) throw badNamespace(namespace, "',' (it ends the namespace in every packet)");
     if (normalized.indexOf('?') >= 0) {
       throw new IllegalArgumentException("namespace must not contain a query (Socket.IO v5 does not parse it); "
-          + "use SocketOptions.query or auth: " + namespace);
+          + "use SocketOptions.query or auth: " + SioPacket.printable(namespace));
     }
     return normalized;
+  }
+
+  private static IllegalArgumentException badNamespace(String namespace, String what) {
+    return new IllegalArgumentException("namespace must not contain " + what + ": " + SioPacket.printable(namespace));
+  }
+
+  /** The index in the namespace as the caller wrote it, before a leading {@code /} was added. */
+  private static int index(String namespace, int indexInNormalized) {
+    return namespace.startsWith("/") ? indexInNormalized : indexInNormalized - 1;
+  }
+
+  private static String codePoint(char c) {
+    String hex = Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT);
+    return "U+" + "0000".substring(hex.length()) + hex;
   }
 
   @Override public void checkSocketOptions(String namespace, SocketOptions options) {
@@ -104,7 +140,9 @@ public final class SocketIoServer implements ServerProtocol {
         .transports(transports.contains(Transport.POLLING), transports.contains(Transport.WEBSOCKET))
         .upgrade(options.upgrade() && transports.get(0) == Transport.POLLING)
         .rememberUpgrade(options.rememberUpgrade())
+        .crossOriginRedirects(options.crossOriginRedirects())
         .handshakeTimeout(options.timeoutMillis(), TimeUnit.MILLISECONDS)
+        .maxIncomingMessageBytes(options.maxIncomingMessageBytes())
         .build();
   }
 }

@@ -78,7 +78,7 @@ final class PlainWebSocketConnection implements Connection {
         + redactedEndpoint + " within " + endpoint.openTimeoutMillis + " ms")), endpoint.openTimeoutMillis,
         TimeUnit.MILLISECONDS);
     Request request = new Request.Builder().url(endpoint.url).headers(endpoint.headers).build();
-    WebSocket socket = client.newWebSocket(request, new WsListener(this, loop, endpoint.url));
+    WebSocket socket = client.newWebSocket(request, new WsListener(this, loop, endpoint.url, endpoint.maxIncomingMessageBytes));
     ws = socket;
     outbox = new Outbox(socket, loop, endpoint.stallBudgetMillis(), listener, new Outbox.Host() {
       @Override public void onRefused() {

@@ -81,24 +81,24 @@ public final class PlainWebSocketServer implements ServerProtocol {
     for (Map.Entry<String, List<String>> entry : options.extraHeaders().entrySet()) {
       for (String value : entry.getValue()) headers.add(entry.getKey(), value);
     }
-    Endpoint target = new Endpoint(endpoint.build(), headers.build(), options.timeoutMillis(), settings);
+    Endpoint target = new Endpoint(endpoint.build(), headers.build(), options.timeoutMillis(),
+        options.maxIncomingMessageBytes(), settings);
     // One cookie jar per Manager, kept across its reconnections: a cookie set on one upgrade (a sticky
     // load balancer's) goes back on the next, so a reconnection reaches the same node.
-    OkHttpClient client = webSocketClient(new ConnectionHttp(runtime), target);
+    ConnectionHttp http = new ConnectionHttp(runtime, options.crossOriginRedirects(), options.maxIncomingMessageBytes());
+    OkHttpClient client = webSocketClient(http, target);
     return listener -> new PlainWebSocketConnection(target, client, loop, listener);
   }
 
   /**
-   * The user's client (TLS, proxy, interceptors, their cookie jar under ours), retrying a dead pooled
-   * connection on the upgrade, with OkHttp's pings for liveness: a ping still unanswered when the next
-   * is due fails the socket, so a dead peer is noticed within twice the interval.
-   *
-   * <p>Inbound size limit: the Engine.IO WebSocket transport is getting a cap on incoming frames (a
-   * socket wrapper that counts frame bytes and closes with 1009). When it lands, wrap this client's
-   * sockets the same way here; a 1009 close already reads as {@code PAYLOAD_TOO_LARGE}.
+   * The WebSocket client every kind of server uses (the user's client: TLS, proxy, interceptors;
+   * this Manager's cookie jar; redirects only within the origin; every incoming message bounded by
+   * {@code maxIncomingMessageBytes} as it arrives, closing with 1009), with OkHttp's pings for
+   * liveness: a ping still unanswered when the next is due fails the socket, so a dead peer is
+   * noticed within twice the interval.
    */
   private static OkHttpClient webSocketClient(ConnectionHttp http, Endpoint endpoint) {
-    return http.openingClient(endpoint.openTimeoutMillis).newBuilder()
+    return http.webSocketClient(endpoint.openTimeoutMillis).newBuilder()
         .pingInterval(endpoint.settings.pingIntervalMillis(), TimeUnit.MILLISECONDS)
         .build();
   }
@@ -112,12 +112,16 @@ public final class PlainWebSocketServer implements ServerProtocol {
     final HttpUrl url;
     final Headers headers;
     final long openTimeoutMillis;
+    /** Checked again once OkHttp has read a message: the sockets' guard misses only SOCKS proxies. */
+    final long maxIncomingMessageBytes;
     final PlainWebSocket settings;
 
-    Endpoint(HttpUrl url, Headers headers, long openTimeoutMillis, PlainWebSocket settings) {
+    Endpoint(HttpUrl url, Headers headers, long openTimeoutMillis, long maxIncomingMessageBytes,
+        PlainWebSocket settings) {
       this.url = url;
       this.headers = headers;
       this.openTimeoutMillis = openTimeoutMillis;
+      this.maxIncomingMessageBytes = maxIncomingMessageBytes;
       this.settings = settings;
     }
 

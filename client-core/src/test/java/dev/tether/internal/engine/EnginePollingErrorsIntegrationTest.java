@@ -6,6 +6,7 @@ import dev.tether.DisconnectReason;
 import dev.tether.TransportException;
 import dev.tether.TransportException.Kind;
 import dev.tether.internal.TetherRuntime;
+import dev.tether.internal.http.IncomingLimitException;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
 import java.io.IOException;
@@ -142,8 +143,9 @@ class EnginePollingErrorsIntegrationTest {
       return delegate.framedSize(packet, first);
     }
 
-    @Override public java.util.List<EnginePacket> decodePayload(byte[] body) throws MalformedPacketException {
-      return delegate.decodePayload(body);
+    @Override public java.util.List<EnginePacket> decodePayload(byte[] body, int maxPackets)
+        throws MalformedPacketException, IncomingLimitException {
+      return delegate.decodePayload(body, maxPackets);
     }
 
     @Override public String encodeTextFrame(EnginePacket packet) {

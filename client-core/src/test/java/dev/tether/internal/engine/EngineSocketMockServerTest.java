@@ -838,20 +838,41 @@ class EngineSocketMockServerTest {
     assertThat(items(engine.takePost())).containsExactly("3", "4a", "4b");
   }
 
-  // ---- 14. response size limit -----------------------------------------------------------------
+  // ---- 14. response size limits ----------------------------------------------------------------
 
-  @Test void aPollResponseLargerThanTheLimitClosesWithProtocolError() throws Exception {
-    openSession();
-    Buffer huge = new Buffer().writeUtf8("4");
-    byte[] chunk = new byte[1 << 20];
-    Arrays.fill(chunk, (byte) 'a');
-    while (huge.size() <= PollingTransport.MAX_RESPONSE_BYTES) huge.write(chunk);
-    engine.respondToPoll(new MockResponse().setHeader("Content-Type", "text/plain; charset=UTF-8")
-        .setBody(huge));
+  @Test void aPollResponseLargerThanTheLimitClosesWithIncomingTooLarge() throws Exception {
+    openSession(options().maxIncomingMessageBytes(1000).build());
+    engine.respondToPoll("4" + repeat("a", 1000)); // 1001 bytes
 
     TransportException error = awaitTransportError();
-    assertThat(error.kind()).isEqualTo(Kind.PROTOCOL_ERROR);
-    assertThat(error.getMessage()).contains("exceeds");
+    assertThat(error.kind()).isEqualTo(Kind.INCOMING_TOO_LARGE);
+    assertThat(error.getMessage()).contains("exceeds 1000 bytes", "maxIncomingMessageBytes");
+  }
+
+  @Test void aPollResponseOfExactlyTheLimitIsDelivered() throws Exception {
+    openSession(options().maxIncomingMessageBytes(1000).build());
+    engine.respondToPoll("4" + repeat("a", 999)); // 1000 bytes
+
+    assertThat(recorder.awaitText()).hasSize(999);
+    assertThat(state()).isEqualTo(State.OPEN);
+  }
+
+  /** awaitTransportError also shows that nothing of the body was delivered: the close is the next event. */
+  @Test void aPollResponseOfMorePacketsThanTheBoundClosesWithIncomingTooLarge() throws Exception {
+    openSession();
+    engine.respondToPoll(repeat("6\u001e", PollingTransport.MAX_PACKETS_PER_BODY) + "4late"); // one packet too many
+
+    TransportException error = awaitTransportError();
+    assertThat(error.kind()).isEqualTo(Kind.INCOMING_TOO_LARGE);
+    assertThat(error.getMessage()).contains("more than " + PollingTransport.MAX_PACKETS_PER_BODY + " packets");
+  }
+
+  @Test void aPollResponseOfExactlyTheBoundOfPacketsIsDelivered() throws Exception {
+    openSession();
+    engine.respondToPoll(repeat("6\u001e", PollingTransport.MAX_PACKETS_PER_BODY - 1) + "4last");
+
+    assertThat(recorder.awaitText()).isEqualTo("last");
+    assertThat(state()).isEqualTo(State.OPEN);
   }
 
   // ---- 15. exactly one terminal callback -------------------------------------------------------

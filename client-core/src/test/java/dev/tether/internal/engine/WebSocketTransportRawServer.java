@@ -72,6 +72,7 @@ final class WebSocketTransportRawServer implements AutoCloseable {
   }
 
   private final ServerSocket serverSocket;
+  private final boolean tls;
   private @Nullable Socket socket;
   private @Nullable DataInputStream in;
   private @Nullable OutputStream out;
@@ -81,14 +82,25 @@ final class WebSocketTransportRawServer implements AutoCloseable {
 
   /** @param receiveBufferSize the accepted socket's SO_RCVBUF, or 0 for the system default. */
   WebSocketTransportRawServer(int receiveBufferSize) throws IOException {
-    serverSocket = new ServerSocket();
+    this(receiveBufferSize, null);
+  }
+
+  /**
+   * @param tls makes it a {@code wss://} server with this factory's certificate, or null for plain
+   *     {@code ws://}
+   */
+  WebSocketTransportRawServer(int receiveBufferSize, javax.net.ssl.@Nullable SSLServerSocketFactory tls)
+      throws IOException {
+    this.tls = tls != null;
+    serverSocket = tls != null ? tls.createServerSocket() : new ServerSocket();
     if (receiveBufferSize > 0) serverSocket.setReceiveBufferSize(receiveBufferSize); // inherited on accept
     serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
     serverSocket.setSoTimeout(TIMEOUT_MILLIS);
   }
 
   HttpUrl url() {
-    return new HttpUrl.Builder().scheme("http").host("127.0.0.1").port(serverSocket.getLocalPort()).build();
+    return new HttpUrl.Builder().scheme(tls ? "https" : "http").host("127.0.0.1").port(serverSocket.getLocalPort())
+        .build();
   }
 
   /** Accepts the client's connection and reads its HTTP upgrade request, without answering it. */
@@ -153,8 +165,13 @@ final class WebSocketTransportRawServer implements AutoCloseable {
   }
 
   void sendFrame(int opcode, byte[] payload) throws IOException {
+    sendFrameWithFirstByte(0x80 | opcode, payload);
+  }
+
+  /** A frame whose first byte (FIN, RSV bits, opcode) is exactly {@code b0}: fragments, compressed frames. */
+  void sendFrameWithFirstByte(int b0, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
-    frame.write(0x80 | opcode);
+    frame.write(b0);
     if (payload.length < 126) {
       frame.write(payload.length);
     } else if (payload.length <= 0xffff) {

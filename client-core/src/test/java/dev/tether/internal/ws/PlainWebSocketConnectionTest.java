@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class PlainWebSocketConnectionTest {
   static final HttpUrl URL = HttpUrl.get("http://example.com/feed?token=secret");
+  static final long MAX_MESSAGE = 1024;
 
   final FakeTaskScheduler clock = new FakeTaskScheduler();
   final SerialExecutor loop = new SerialExecutor(Runnable::run, clock, "test");
@@ -41,7 +42,7 @@ class PlainWebSocketConnectionTest {
 
   PlainWebSocketConnection connection(PlainWebSocket settings) {
     PlainWebSocketServer.Endpoint endpoint = new PlainWebSocketServer.Endpoint(URL,
-        Headers.of("Authorization", "Bearer t"), 20_000, settings);
+        Headers.of("Authorization", "Bearer t"), 20_000, MAX_MESSAGE, settings);
     connection = new PlainWebSocketConnection(endpoint, ws, loop, listener);
     return connection;
   }
@@ -236,7 +237,7 @@ class PlainWebSocketConnectionTest {
 
     FakeWebSocket silent = new FakeWebSocket();
     PlainWebSocketConnection other = new PlainWebSocketConnection(new PlainWebSocketServer.Endpoint(URL, Headers.of(),
-        1_000, PlainWebSocket.of(Envelope.raw())), silent, loop, listener);
+        1_000, MAX_MESSAGE, PlainWebSocket.of(Envelope.raw())), silent, loop, listener);
     loop.execute(other::open);
     silent.listener().onOpen(silent, upgraded());
     listener.take();

@@ -262,6 +262,25 @@ class PlainWebSocketIntegrationTest {
     assertThat(socket.manager().isOpen()).isFalse();
   }
 
+  @Test void aMessageOverTheIncomingLimitClosesWith1009AndReconnects() throws Exception {
+    Socket socket = tether.socket(server.url("/raw?tag=" + tag), RAW.newBuilder().maxIncomingMessageBytes(1024)
+        .reconnectionDelay(50, 100, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+    BlockingQueue<dev.tether.TransportException> errors = new LinkedBlockingQueue<>();
+    BlockingQueue<DisconnectReason> reasons = new LinkedBlockingQueue<>();
+    socket.manager().onConnectionError(errors::add);
+    socket.onDisconnect(reasons::add);
+    socket.connect().awaitConnected(TIMEOUT, SECONDS);
+    socket.emit("message", "big:1024");
+    assertThat(socket.awaitEvent("message", TIMEOUT, SECONDS).arg(0, String.class)).hasSize(1024); // at the limit: fine
+
+    socket.emit("message", "big:1025");
+    assertThat(reasons.poll(TIMEOUT, SECONDS)).isEqualTo(DisconnectReason.TRANSPORT_ERROR);
+    assertThat(errors.poll(TIMEOUT, SECONDS).kind()).isEqualTo(dev.tether.TransportException.Kind.INCOMING_TOO_LARGE);
+    await().atMost(Duration.ofSeconds(TIMEOUT)).until(() -> !server.connections(tag).get(0).open());
+    assertThat(server.connections(tag).get(0).closeCode()).isEqualTo(1009);
+    await().atMost(Duration.ofSeconds(TIMEOUT)).until(socket::isConnected); // reconnected
+  }
+
   // ---- the upgrade request ------------------------------------------------------------------------
 
   @Test void headersAndQueryGoOnTheUpgradeAndTheUrlPathIsTheEndpoint() throws Exception {

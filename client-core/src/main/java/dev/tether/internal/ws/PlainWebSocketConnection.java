@@ -244,16 +244,8 @@ final class PlainWebSocketConnection implements Connection {
     stopTimers();
     reportUnsent();
     listener.onServerClose(close);
-    listener.onClosed(reconnect ? DisconnectReason.TRANSPORT_CLOSE : DisconnectReason.IO_SERVER_DISCONNECT,
-        closeCause(close));
-  }
-
-  /** What the disconnect reports for a close code: nothing for the normal ones. */
-  private @Nullable TransportException closeCause(ServerClose close) {
-    int code = close.code();
-    if (code == CLOSE_NORMAL || code == 1001 || code == 1005) return null;
-    String text = "server closed the websocket with " + close.code() + (close.reason().isEmpty() ? "" : " (" + close.reason() + ")");
-    return new TransportException(code == 1009 ? Kind.PAYLOAD_TOO_LARGE : Kind.CONNECTION_LOST, text);
+    // A close frame is a clean close, whatever its code: no cause (the code and reason went just above).
+    listener.onClosed(reconnect ? DisconnectReason.TRANSPORT_CLOSE : DisconnectReason.IO_SERVER_DISCONNECT, null);
   }
 
   /** OkHttp's close handshake finished, or the socket failed after our close: the close is done. */
@@ -266,8 +258,10 @@ final class PlainWebSocketConnection implements Connection {
       closeFinished();
     } else if (state == State.OPENING) {
       failOpening(error);
+    } else if (pingTimeout) {
+      fail(DisconnectReason.PING_TIMEOUT, error);
     } else {
-      fail(pingTimeout ? DisconnectReason.PING_TIMEOUT : DisconnectReason.TRANSPORT_ERROR, error);
+      fail(DisconnectReason.TRANSPORT_ERROR, error);
     }
   }
 
@@ -290,6 +284,7 @@ final class PlainWebSocketConnection implements Connection {
     WebSocket socket = ws;
     if (socket != null) socket.cancel();
     reportUnsent();
-    listener.onClosed(reason, error);
+    // A ping timeout is a reason, not an error (as for Socket.IO's heartbeat): no cause to report.
+    listener.onClosed(reason, reason == DisconnectReason.PING_TIMEOUT ? null : error);
   }
 }

@@ -194,9 +194,8 @@ class PlainWebSocketConnectionTest {
     open(Envelope.raw());
     ws.listener().onClosing(ws, 4001, "unauthorized");
     assertThat(ws.closeCode).as("answered").isEqualTo(1000);
-    assertThat(listener.take()).containsExactly("serverClose 4001 unauthorized",
-        "closed io server disconnect CONNECTION_LOST");
-    assertThat(listener.error.getMessage()).contains("4001").contains("unauthorized");
+    assertThat(listener.take()).as("a clean close: the code and reason are the server close's")
+        .containsExactly("serverClose 4001 unauthorized", "closed io server disconnect");
   }
 
   @Test void otherCloseCodesAreATransportClose() {
@@ -205,17 +204,26 @@ class PlainWebSocketConnectionTest {
     assertThat(listener.take()).containsExactly("serverClose 1001 ", "closed transport close");
   }
 
-  @Test void tooBigIsReportedAsSuch() {
+  @Test void aMessageOverTheLimitIsRefusedWith1009() {
     open(Envelope.raw());
-    ws.listener().onClosing(ws, 1009, "too big");
-    assertThat(listener.take()).containsExactly("serverClose 1009 too big", "closed transport close PAYLOAD_TOO_LARGE");
+    ws.listener().onMessage(ws, "x".repeat((int) MAX_MESSAGE));
+    assertThat(listener.take()).containsExactly("event message");
+    ws.listener().onMessage(ws, "é".repeat((int) MAX_MESSAGE / 2 + 1)); // 1,026 UTF-8 bytes
+    assertThat(ws.closeCode).isEqualTo(1009);
+    assertThat(listener.take()).containsExactly("closed transport error INCOMING_TOO_LARGE");
+  }
+
+  @Test void whateverACallbackThrowsEndsTheConnection() {
+    open(Envelope.raw());
+    ws.listener().onMessage(ws, (String) null); // Frame.text refuses null: an unexpected failure
+    assertThat(listener.take()).containsExactly("closed transport error CONNECTION_LOST");
   }
 
   @Test void aMissedPongIsAPingTimeout() {
     open(Envelope.raw());
     ws.listener().onFailure(ws, new SocketTimeoutException(
         "sent ping but didn't receive pong within 1000ms (after 3 successful ping/pongs)"), null);
-    assertThat(listener.take()).containsExactly("closed ping timeout TIMEOUT");
+    assertThat(listener.take()).as("a reason, not an error").containsExactly("closed ping timeout");
   }
 
   @Test void anyOtherFailureIsATransportError() {

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Converts between the seam's {@link Payload} (JSON with binary placeholders, plus attachments) and
  * the {@link Message} an envelope sees (each argument JSON or binary). Binary can only be a whole
  * argument here: an envelope has no way to say where inside a JSON value the bytes would go.
+ *
+ * <p>Stateless; thread-safe.
  */
 final class WireMessages {
   static final String NAMESPACE = "/";

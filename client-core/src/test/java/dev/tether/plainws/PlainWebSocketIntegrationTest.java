@@ -309,6 +309,17 @@ class PlainWebSocketIntegrationTest {
     }
   }
 
+  @Test void anUpgradeThatNeverComesTimesOut() throws Exception {
+    Socket socket = tether.socket(server.url("/hang"), RAW.newBuilder().reconnection(false)
+        .timeout(500, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+    BlockingQueue<dev.tether.ConnectError> errors = new LinkedBlockingQueue<>();
+    socket.onConnectError(errors::add);
+    socket.connect();
+    dev.tether.ConnectError error = errors.poll(TIMEOUT, SECONDS);
+    assertThat(((dev.tether.TransportException) error.cause()).kind()).isEqualTo(dev.tether.TransportException.Kind.TIMEOUT);
+    assertThat(socket.isActive()).isFalse();
+  }
+
   /** NestJS's gateway shape: {"event": ..., "data": ...}. */
   @Nested
   @RealWsServer("{\"nameKey\":\"event\",\"greet\":\"hi\"}")

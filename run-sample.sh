@@ -8,7 +8,7 @@
 #   ./run-sample.sh news --count 5       # answer 5 news
 #   ./run-sample.sh <sample> [options]   # another sample; --help shows each one's options
 #
-# Samples: news, rx-news, chat, rx-chat, bot, load (see the README's "Samples" section).
+# Samples: news, rx-news, chat, rx-chat, bot, load, ws, ws-envelope (see the README's "Samples" section).
 # Every sample takes --url <url> to use a server you started yourself instead, e.g.
 #   (cd samples/demo-server && npm ci && node chat-server.js 3000)
 #
@@ -39,9 +39,11 @@ case "${1:-}" in
   rx-chat) sample=dev.tether.samples.chat.RxChatSample; shift ;;
   bot) sample=dev.tether.samples.bot.CommandBot; shift ;;
   load) sample=dev.tether.samples.load.LoadBot; shift ;;
+  ws) sample=dev.tether.samples.ws.WsTextSample; shift ;;
+  ws-envelope) sample=dev.tether.samples.ws.WsEnvelopeSample; shift ;;
   -*|"") ;;
   *)
-    echo "run-sample.sh: unknown sample '$1'; one of: news, rx-news, chat, rx-chat, bot, load" >&2
+    echo "run-sample.sh: unknown sample '$1'; one of: news, rx-news, chat, rx-chat, bot, load, ws, ws-envelope" >&2
     exit 2
     ;;
 esac

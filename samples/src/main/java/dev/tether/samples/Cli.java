@@ -2,7 +2,10 @@ package dev.tether.samples;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -93,6 +96,40 @@ public final class Cli {
     @Override
     public Long convert(String value) {
       return Cli.convert(value, text -> positive(Long.parseLong(text), value));
+    }
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)");
+
+  /** {@code 250ms}, {@code 5s}, {@code 1.5s} or {@code 2m}; at most a day. */
+  public static Duration parseDuration(String text) {
+    Matcher matcher = DURATION.matcher(text.trim());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration like 250ms, 5s, 1.5s or 2m");
+    }
+    double value = Double.parseDouble(matcher.group(1));
+    double millis = switch (matcher.group(2)) {
+      case "ms" -> value;
+      case "s" -> value * 1_000;
+      default -> value * 60_000;
+    };
+    if (millis > Duration.ofDays(1).toMillis()) {
+      throw new IllegalArgumentException("'" + text + "' is longer than a day");
+    }
+    return Duration.ofNanos(Math.round(millis * 1_000_000));
+  }
+
+  /** A duration of at least 1ms: 250ms, 5s, 1.5s, 2m. */
+  public static final class PositiveDuration implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return Cli.convert(value, text -> {
+        Duration duration = parseDuration(text);
+        if (duration.toMillis() < 1) {
+          throw new IllegalArgumentException("needs at least 1ms, not " + text);
+        }
+        return duration;
+      });
     }
   }
 

@@ -1,16 +1,14 @@
 package dev.tether.samples.load;
 
+import dev.tether.samples.Cli;
 import java.time.Duration;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A duration ({@code 200ms}, {@code 1.5s}, {@code 2m}) or a range of them ({@code 100ms..500ms})
  * from which each use picks uniformly at random. Immutable.
  */
 record DurationRange(Duration min, Duration max) {
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)");
 
   DurationRange {
     if (max.compareTo(min) < 0) {
@@ -28,22 +26,9 @@ record DurationRange(Duration min, Duration max) {
     return new DurationRange(parseDuration(text.substring(0, dots)), parseDuration(text.substring(dots + 2)));
   }
 
-  /** {@code 250ms}, {@code 5s}, {@code 1.5s} or {@code 2m}. */
+  /** {@code 250ms}, {@code 5s}, {@code 1.5s} or {@code 2m} (see {@link Cli#parseDuration}). */
   static Duration parseDuration(String text) {
-    Matcher matcher = DURATION.matcher(text.trim());
-    if (!matcher.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration like 250ms, 5s, 1.5s or 2m");
-    }
-    double value = Double.parseDouble(matcher.group(1));
-    double millis = switch (matcher.group(2)) {
-      case "ms" -> value;
-      case "s" -> value * 1_000;
-      default -> value * 60_000;
-    };
-    if (millis > Duration.ofDays(1).toMillis()) {
-      throw new IllegalArgumentException("'" + text + "' is longer than a day");
-    }
-    return Duration.ofNanos(Math.round(millis * 1_000_000));
+    return Cli.parseDuration(text);
   }
 
   /** A duration in [min, max], uniformly. */

@@ -51,6 +51,11 @@ public final class SocketIoV5 implements SocketIoProtocol {
   @Override public List<EnginePacket> encode(SioPacket packet) {
     String problem = encodingProblem(packet);
     if (problem != null) throw new IllegalArgumentException(problem);
+    return write(packet);
+  }
+
+  /** The canonical wire form of a packet already checked: header text, then one binary message per attachment. */
+  static List<EnginePacket> write(SioPacket packet) {
     SioPacket.Type type = packet.type();
     List<byte[]> attachments = packet.attachments();
     StringBuilder out = new StringBuilder();
@@ -70,8 +75,16 @@ public final class SocketIoV5 implements SocketIoProtocol {
   }
 
   @Override public Decoder newDecoder(Limits limits) {
-    return new V5Decoder(limits);
+    return new V5Decoder(limits, PAYLOAD_RULES);
   }
+
+  /** Which payloads a packet type may carry: differs between protocol revisions. */
+  interface PayloadRules {
+    /** Why {@code data} is not a valid payload for {@code type} on input, or null if it is. */
+    @Nullable String problem(SioPacket.Type type, JsonElement data);
+  }
+
+  private static final PayloadRules PAYLOAD_RULES = SocketIoV5::payloadProblem;
 
   /** Why {@code packet} cannot be sent, or null if it can. */
   static @Nullable String encodingProblem(SioPacket packet) {
@@ -127,11 +140,11 @@ public final class SocketIoV5 implements SocketIoProtocol {
     }
   }
 
-  private static boolean isString(JsonElement element) {
+  static boolean isString(JsonElement element) {
     return element.isJsonPrimitive() && element.getAsJsonPrimitive().isString();
   }
 
-  private static String kind(JsonElement element) {
+  static String kind(JsonElement element) {
     if (element.isJsonArray()) return element.getAsJsonArray().size() == 0 ? "an empty array" : "an array";
     if (element.isJsonObject()) return "an object";
     if (element.isJsonNull()) return "null";
@@ -140,17 +153,22 @@ public final class SocketIoV5 implements SocketIoProtocol {
     return "a string";
   }
 
-  /** The decoder of one connection: plain packets pass straight through; binary ones are reassembled. */
+  /**
+   * The decoder of one connection: plain packets pass straight through; binary ones are reassembled.
+   * The grammar is the same in protocol revisions 4 and 5; {@link PayloadRules} says what differs.
+   */
   static final class V5Decoder implements Decoder {
     private final Limits limits;
+    private final PayloadRules rules;
     /** The header of the binary packet whose attachments are being collected, or null. */
     private @Nullable Header pending;
     private final List<byte[]> received = new ArrayList<byte[]>();
     private long receivedBytes;
 
-    V5Decoder(Limits limits) {
+    V5Decoder(Limits limits, PayloadRules rules) {
       if (limits == null) throw new NullPointerException("limits");
       this.limits = limits;
+      this.rules = rules;
     }
 
     @Override public @Nullable SioPacket decode(EnginePacket message) throws SioDecodingException {
@@ -168,7 +186,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
       }
       String text = message.text();
       if (text == null) throw new SioDecodingException("empty message");
-      header = parse(text, limits);
+      header = parse(text, limits, rules);
       if (!header.type.isBinary()) {
         return SioPacket.of(header.type, header.namespace, header.ackId, header.data,
             Collections.<byte[]>emptyList());
@@ -223,7 +241,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
   }
 
   /** Decodes one text message (docs/protocol.md §11, decoder steps 1–5). */
-  static Header parse(String text, Limits limits) throws SioDecodingException {
+  static Header parse(String text, Limits limits, PayloadRules rules) throws SioDecodingException {
     int length = text.length();
     if (length == 0) return new Header(SioPacket.Type.CONNECT, SioPacket.ROOT, null, null, 0);
     char first = text.charAt(0);
@@ -284,7 +302,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
       } catch (SioDecodingException e) {
         throw new SioDecodingException(type + " payload: " + e.getMessage());
       }
-      String problem = payloadProblem(type, data);
+      String problem = rules.problem(type, data);
       if (problem != null) throw new SioDecodingException(problem);
       if (type.isBinary()) {
         problem = Placeholders.check(data, attachments, false);
@@ -294,7 +312,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
     return new Header(type, namespace, ackId, data, attachments);
   }
 
-  private static String printable(char c) {
+  static String printable(char c) {
     if (c >= 0x20 && c < 0x7f) return "'" + c + "'";
     return "U+" + Integer.toHexString(c | 0x10000).substring(1).toUpperCase(Locale.ROOT);
   }

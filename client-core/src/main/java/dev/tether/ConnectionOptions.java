@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  */
 public final class ConnectionOptions {
+  /** The {@link #maxPayload()} assumed for a {@link Dialect#SOCKET_IO_2} server: its default, 1,000,000 bytes. */
+  public static final long DEFAULT_SOCKET_IO_2_MAX_PAYLOAD = 1_000_000;
+
   /** The defaults. */
   public static final ConnectionOptions DEFAULT = builder().build();
 
@@ -56,8 +59,13 @@ public final class ConnectionOptions {
   /** Which Socket.IO endpoint options were set explicitly (see {@link Builder#check}); not compared. */
   private final int socketIoOptionsSet;
   private final long maxIncomingMessageBytes;
+  private final Dialect dialect;
+  /** 0: not set (see {@link #maxPayload()}). */
+  private final long maxPayload;
 
   private ConnectionOptions(Builder builder) {
+    dialect = builder.dialect;
+    maxPayload = builder.maxPayload;
     path = builder.path;
     query = Collections.unmodifiableMap(new LinkedHashMap<>(builder.query));
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -191,6 +199,30 @@ public final class ConnectionOptions {
     return maxIncomingMessageBytes;
   }
 
+  /** Which generation of Socket.IO server this connection speaks to. Default {@link Dialect#SOCKET_IO_3_4}. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * The most bytes one HTTP long-polling request body or one WebSocket frame to the server may have,
+   * assumed when the server's handshake announces none. socket.io 3.x/4.x servers announce theirs
+   * ({@code maxHttpBufferSize}) and it is used; socket.io 2.x servers announce nothing, yet reset the
+   * connection (and lose the session) on a larger request. So with {@link Dialect#SOCKET_IO_2} the default
+   * is {@value #DEFAULT_SOCKET_IO_2_MAX_PAYLOAD} bytes (the 2.x server default); set it to the server's
+   * {@code maxHttpBufferSize} when that differs. With {@link Dialect#SOCKET_IO_3_4} it is unlimited
+   * ({@link Long#MAX_VALUE}) unless set.
+   *
+   * <p>An emit that can never fit fails before anything is sent: its ack or
+   * {@link Socket#onEmitError} gets a {@link TransportException} of kind
+   * {@link TransportException.Kind#PAYLOAD_TOO_LARGE}; the connection stays up. Polling batches are cut
+   * to fit.
+   */
+  public long maxPayload() {
+    if (maxPayload > 0) return maxPayload;
+    return dialect == Dialect.SOCKET_IO_2 ? DEFAULT_SOCKET_IO_2_MAX_PAYLOAD : Long.MAX_VALUE;
+  }
+
   /** True when both describe the same connection: every option is equal. */
   @Override public boolean equals(@Nullable Object o) {
     if (this == o) return true;
@@ -205,7 +237,8 @@ public final class ConnectionOptions {
         && reconnectionDelayMaxMillis == other.reconnectionDelayMaxMillis
         && Double.compare(randomizationFactor, other.randomizationFactor) == 0
         && (plainWebSocket == null ? other.plainWebSocket == null : plainWebSocket.equals(other.plainWebSocket))
-        && maxIncomingMessageBytes == other.maxIncomingMessageBytes;
+        && maxIncomingMessageBytes == other.maxIncomingMessageBytes
+        && dialect == other.dialect && maxPayload == other.maxPayload;
   }
 
   @Override public int hashCode() {
@@ -222,7 +255,9 @@ public final class ConnectionOptions {
     long jitter = Double.doubleToLongBits(randomizationFactor);
     h = 31 * h + (int) (jitter ^ (jitter >>> 32));
     h = 31 * h + (plainWebSocket == null ? 0 : plainWebSocket.hashCode());
-    return 31 * h + (int) (maxIncomingMessageBytes ^ (maxIncomingMessageBytes >>> 32));
+    h = 31 * h + (int) (maxIncomingMessageBytes ^ (maxIncomingMessageBytes >>> 32));
+    h = 31 * h + dialect.hashCode();
+    return 31 * h + (int) (maxPayload ^ (maxPayload >>> 32));
   }
 
   /** Every option, with query values and header values left out (they may hold secrets). */
@@ -233,7 +268,8 @@ public final class ConnectionOptions {
         + rememberUpgrade + ", crossOriginRedirects=" + crossOriginRedirects + ", timeout=" + timeoutMillis
         + "ms, reconnection=" + reconnection + " (attempts " + reconnectionAttempts + ", delay "
         + reconnectionDelayMillis + "-" + reconnectionDelayMaxMillis + "ms, jitter " + randomizationFactor
-        + "), maxIncomingMessageBytes=" + maxIncomingMessageBytes + "}";
+        + "), maxIncomingMessageBytes=" + maxIncomingMessageBytes + ", dialect=" + dialect
+        + (maxPayload > 0 ? ", maxPayload=" + maxPayload : "") + "}";
   }
 
   /** Builds {@link ConnectionOptions}. Not thread-safe. */
@@ -254,6 +290,8 @@ public final class ConnectionOptions {
     private @Nullable PlainWebSocket plainWebSocket;
     private int socketIoOptionsSet;
     private long maxIncomingMessageBytes = DEFAULT_MAX_INCOMING_MESSAGE_BYTES;
+    private Dialect dialect = Dialect.SOCKET_IO_3_4;
+    private long maxPayload;
 
     Builder() {
     }
@@ -277,6 +315,29 @@ public final class ConnectionOptions {
       plainWebSocket = options.plainWebSocket;
       socketIoOptionsSet = options.socketIoOptionsSet;
       maxIncomingMessageBytes = options.maxIncomingMessageBytes;
+      dialect = options.dialect;
+      maxPayload = options.maxPayload;
+    }
+
+    /**
+     * Which generation of Socket.IO server to speak to: {@link Dialect#SOCKET_IO_3_4} (the default) or
+     * {@link Dialect#SOCKET_IO_2}. Part of the connection's identity: sockets of different dialects never
+     * share a connection.
+     */
+    public Builder dialect(Dialect dialect) {
+      checkNotNull(dialect, "dialect");
+      this.dialect = dialect;
+      return this;
+    }
+
+    /**
+     * The request size to assume when the server announces none, at least 1 byte; see
+     * {@link ConnectionOptions#maxPayload()}.
+     */
+    public Builder maxPayload(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("maxPayload must be at least 1: " + bytes);
+      this.maxPayload = bytes;
+      return this;
     }
 
     /** The server's endpoint path (a trailing {@code /} is added). Default {@code /socket.io/}. */
@@ -446,6 +507,10 @@ public final class ConnectionOptions {
 
     /** A plain WebSocket has no path, polling or upgrade: setting one is a mistake, said here rather than ignored. */
     private void check() {
+      if (plainWebSocket != null && dialect != Dialect.SOCKET_IO_3_4) {
+        throw new IllegalArgumentException("dialect(" + dialect + ") is a kind of Socket.IO server and cannot be "
+            + "combined with a plain WebSocket");
+      }
       if (plainWebSocket == null || socketIoOptionsSet == 0) return;
       StringBuilder set = new StringBuilder();
       if ((socketIoOptionsSet & PATH) != 0) set.append(", path (the URL's path is the endpoint: put it there)");

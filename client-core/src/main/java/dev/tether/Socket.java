@@ -51,6 +51,16 @@ public interface Socket extends Closeable {
    */
   String UNPARSED = "tether:unparsed";
 
+  /**
+   * The event that carries an error a socket.io 2.x server reported for this connected socket without
+   * disconnecting it (an ERROR packet, type 4, e.g. from per-socket middleware refusing an event, or an
+   * ERROR for the default namespace {@code /}, which concerns every namespace of the connection): its one
+   * argument is the server's payload as sent, a string or any JSON value. An ERROR that arrives while the
+   * socket is joining refuses the join instead ({@code connect_error}). Only the
+   * {@code Dialect.SOCKET_IO_2} dialect produces it.
+   */
+  String SERVER_ERROR = "tether:server_error";
+
   /** The namespace, e.g. {@code "/"} or {@code "/chat"}. */
   String namespace();
 

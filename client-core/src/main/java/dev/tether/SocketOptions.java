@@ -78,6 +78,14 @@ public final class SocketOptions {
     return auth;
   }
 
+  /**
+   * The fixed auth payload set with {@link Builder#auth(Object)}, or null when there is none or the auth
+   * is an {@link AuthProvider} (which is evaluated only before each connect).
+   */
+  public @Nullable Object fixedAuth() {
+    return auth instanceof FixedAuth ? ((FixedAuth) auth).value : null;
+  }
+
   /** Timeout for every {@code emitWithAck} of this socket, counted from the emit; 0 = none (the default). */
   public long ackTimeoutMillis() {
     return ackTimeoutMillis;
@@ -318,6 +326,18 @@ public final class SocketOptions {
     /** Shortcut for {@link ConnectionOptions.Builder#maxIncomingMessageBytes}. */
     public Builder maxIncomingMessageBytes(long bytes) {
       connection.maxIncomingMessageBytes(bytes);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#dialect}: {@code dialect(Dialect.SOCKET_IO_2)} for socket.io 2.x. */
+    public Builder dialect(Dialect dialect) {
+      connection.dialect(dialect);
+      return this;
+    }
+
+    /** Shortcut for {@link ConnectionOptions.Builder#maxPayload}. */
+    public Builder maxPayload(long bytes) {
+      connection.maxPayload(bytes);
       return this;
     }
 

@@ -151,7 +151,8 @@ public final class Tether implements Closeable {
   /** The one place that picks how the server speaks: socket.io 3.x/4.x unless the options say plain WebSocket. */
   private static ServerProtocol protocolFor(ConnectionOptions options) {
     PlainWebSocket plainWebSocket = options.plainWebSocket();
-    return plainWebSocket != null ? new PlainWebSocketServer(plainWebSocket) : SocketIoServer.V5;
+    if (plainWebSocket != null) return new PlainWebSocketServer(plainWebSocket);
+    return options.dialect() == Dialect.SOCKET_IO_2 ? SocketIoServer.V4 : SocketIoServer.V5;
   }
 
   private RealManager newManager(ServerProtocol protocol, Target target, SocketOptions options) {

@@ -28,8 +28,10 @@ public final class EngineOptions {
   private final boolean rememberUpgrade;
   private final boolean crossOriginRedirects;
   private final long maxIncomingMessageBytes;
+  private final long assumedMaxPayload;
 
   private EngineOptions(Builder builder) {
+    this.assumedMaxPayload = builder.assumedMaxPayload;
     this.upgradeTimeoutMillis = builder.upgradeTimeoutMillis;
     this.polling = builder.polling;
     this.websocket = builder.websocket;
@@ -115,7 +117,24 @@ public final class EngineOptions {
     return maxIncomingMessageBytes;
   }
 
+  /**
+   * The {@code maxPayload} to assume when the server's handshake announces none (socket.io 2.x servers
+   * do not, yet reset the connection on a larger POST); {@link Long#MAX_VALUE} (the default): no limit.
+   */
+  public long assumedMaxPayload() {
+    return assumedMaxPayload;
+  }
+
   public static final class Builder {
+    private long assumedMaxPayload = Long.MAX_VALUE;
+
+    /** See {@link EngineOptions#assumedMaxPayload()}. */
+    public Builder assumedMaxPayload(long bytes) {
+      if (bytes < 1) throw new IllegalArgumentException("assumedMaxPayload must be at least 1: " + bytes);
+      this.assumedMaxPayload = bytes;
+      return this;
+    }
+
     private final HttpUrl url;
     private HttpUrl endpoint;
     private String path = "/socket.io/";

@@ -397,6 +397,11 @@ public final class EngineSocket {
           "invalid handshake from " + redactedEndpoint + ": " + e.getMessage()));
       return false;
     }
+    if (parsed.maxPayload() == Long.MAX_VALUE && options.assumedMaxPayload() != Long.MAX_VALUE) {
+      // The server announced no limit (socket.io 2.x): assume its default, or what the application said.
+      parsed = new Handshake(parsed.sid(), parsed.upgrades(), parsed.pingIntervalMillis(), parsed.pingTimeoutMillis(),
+          options.assumedMaxPayload());
+    }
     Transport current = transport;
     if (current != null) current.attach(parsed);
     handshakeTimer.cancel();

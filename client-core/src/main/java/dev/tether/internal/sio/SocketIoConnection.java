@@ -3,7 +3,6 @@ package dev.tether.internal.sio;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import dev.tether.DisconnectReason;
 import dev.tether.Transport;
 import dev.tether.TransportException;
@@ -18,9 +17,6 @@ import dev.tether.internal.util.Redact;
 import dev.tether.internal.wire.Connection;
 import dev.tether.internal.wire.IncomingEvent;
 import dev.tether.internal.wire.Payload;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -38,17 +34,22 @@ final class SocketIoConnection implements Connection {
   private final SocketIoProtocol.Decoder decoder;
   private final Listener listener;
   private final String redactedEndpoint;
-  /** Namespaces whose session the server can recover: their events carry an offset. */
-  private final Set<String> recoverable = new HashSet<>();
+  /** How this dialect joins namespaces and reads the answers. */
+  private final Joins joins;
+  private final SerialExecutor loop;
+  /** The Engine.IO session id, once open. */
+  private @Nullable String engineSid;
   /** Text and binary bytes of the packet being reassembled: the size the event history counts. */
   private long pendingBytes;
   private boolean closed;
   /** Runs once the engine has finished the close we asked for. */
   private @Nullable Runnable whenClosed;
 
-  SocketIoConnection(EngineOptions options, SocketIoProtocol protocol, SerialExecutor loop, TetherRuntime runtime,
-      TransportMemory memory, Listener listener) {
+  SocketIoConnection(EngineOptions options, SocketIoProtocol protocol, Joins.Factory joins, SerialExecutor loop,
+      TetherRuntime runtime, TransportMemory memory, Listener listener) {
     this.protocol = protocol;
+    this.loop = loop;
+    this.joins = joins.create(new JoinsHost());
     this.decoder = protocol.newDecoder(SocketIoProtocol.Limits.DEFAULT);
     this.listener = listener;
     this.redactedEndpoint = Redact.url(options.endpoint());
@@ -82,24 +83,11 @@ final class SocketIoConnection implements Connection {
 
   @Override public void join(String namespace, @Nullable JsonObject auth, @Nullable Recovery recovery)
       throws TransportException {
-    JsonObject payload = auth;
-    if (recovery != null) {
-      // Events replayed by the server come before its reply: they carry offsets already.
-      recoverable.add(namespace);
-      // Ask the server to resume the session: pid and offset, merged with auth (auth keys win).
-      payload = new JsonObject();
-      payload.addProperty("pid", recovery.pid);
-      if (recovery.offset != null) payload.addProperty("offset", recovery.offset);
-      if (auth != null) {
-        for (Map.Entry<String, JsonElement> entry : auth.entrySet()) payload.add(entry.getKey(), entry.getValue());
-      }
-    }
-    send(SioPacket.connect(namespace, payload));
+    joins.join(namespace, auth, recovery);
   }
 
   @Override public void leave(String namespace) {
-    recoverable.remove(namespace);
-    if (!isOpen()) return;
+    if (!joins.leave(namespace) || !isOpen()) return;
     try {
       // A goodbye: after the emits queued before it have reached the server (see EngineSocket.sendGoodbye).
       for (EnginePacket packet : protocol.encode(SioPacket.disconnect(namespace))) engine.sendGoodbye(packet);
@@ -149,14 +137,13 @@ final class SocketIoConnection implements Connection {
     JsonElement data = packet.data();
     switch (packet.type()) {
       case CONNECT:
-        onConnectReply(namespace, data);
+        joins.onConnect(namespace, data);
         break;
       case CONNECT_ERROR:
-        onConnectError(namespace, data);
+        joins.onError(namespace, data, wireBytes);
         break;
       case DISCONNECT:
-        recoverable.remove(namespace);
-        listener.onKicked(namespace);
+        joins.onDisconnect(namespace);
         break;
       case EVENT:
       case BINARY_EVENT:
@@ -173,37 +160,6 @@ final class SocketIoConnection implements Connection {
     }
   }
 
-  private void onConnectReply(String namespace, @Nullable JsonElement data) {
-    JsonElement sid = data != null && data.isJsonObject() ? data.getAsJsonObject().get("sid") : null;
-    if (sid == null || !sid.isJsonPrimitive() || !((JsonPrimitive) sid).isString()) {
-      listener.onJoinRefused(namespace, "the server's CONNECT reply has no sid: a socket.io 2.x server? "
-          + "This client speaks Socket.IO v5 (socket.io 3.x and 4.x)", data);
-      return;
-    }
-    JsonElement pid = data.getAsJsonObject().get("pid");
-    String sessionPid = pid != null && pid.isJsonPrimitive() && ((JsonPrimitive) pid).isString() ? pid.getAsString() : null;
-    if (sessionPid != null) {
-      recoverable.add(namespace);
-    } else {
-      recoverable.remove(namespace);
-    }
-    listener.onJoined(namespace, sid.getAsString(), sessionPid);
-  }
-
-  private void onConnectError(String namespace, @Nullable JsonElement data) {
-    String message = "connect error";
-    JsonElement detail = null;
-    if (data != null && data.isJsonObject()) {
-      JsonObject object = data.getAsJsonObject();
-      JsonElement text = object.get("message");
-      if (text != null && text.isJsonPrimitive()) message = text.getAsString();
-      detail = object.get("data");
-    } else if (data != null && data.isJsonPrimitive()) {
-      message = data.getAsString(); // the legacy string form
-    }
-    listener.onJoinRefused(namespace, message, detail);
-  }
-
   private void onEvent(SioPacket packet, long wireBytes) {
     JsonElement data = packet.data();
     if (data == null || !data.isJsonArray() || data.getAsJsonArray().size() == 0) return;
@@ -212,18 +168,35 @@ final class SocketIoConnection implements Connection {
     JsonArray args = new JsonArray(array.size() - 1);
     for (int i = 1; i < array.size(); i++) args.add(array.get(i));
     Long ackId = packet.ackId();
-    String offset = null;
-    if (ackId == null && args.size() > 0 && recoverable.contains(packet.namespace())) {
-      // With recovery on, the server appends the event's offset as a last string argument (left in
-      // the arguments, as the reference client does); the latest one lets a reconnect resume here.
-      JsonElement last = args.get(args.size() - 1);
-      if (last.isJsonPrimitive() && ((JsonPrimitive) last).isString()) offset = last.getAsString();
-    }
+    String offset = joins.offset(packet.namespace(), args, ackId);
     listener.onEvent(new IncomingEvent(packet.namespace(), name, args, packet.attachments(), ackId, offset, wireBytes));
+  }
+
+  private final class JoinsHost implements Joins.Host {
+    @Override public void send(SioPacket packet) throws TransportException {
+      SocketIoConnection.this.send(packet);
+    }
+
+    @Override public Listener listener() {
+      return listener;
+    }
+
+    @Override public String engineSid() {
+      String sid = engineSid;
+      if (sid == null) throw new IllegalStateException("not open");
+      return sid;
+    }
+
+    @Override public void post(Runnable task) {
+      loop.execute(() -> {
+        if (!closed) task.run();
+      });
+    }
   }
 
   private final class EngineListener implements EngineSocket.Listener {
     @Override public void onOpen(Handshake handshake) {
+      engineSid = handshake.sid();
       if (!closed) listener.onOpen();
     }
 

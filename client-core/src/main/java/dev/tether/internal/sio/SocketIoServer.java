@@ -28,17 +28,26 @@ import okhttp3.HttpUrl;
  */
 public final class SocketIoServer implements ServerProtocol {
   /** socket.io 3.x and 4.x servers. */
-  public static final SocketIoServer V5 = new SocketIoServer(EngineIoV4.INSTANCE, SocketIoV5.INSTANCE);
+  public static final SocketIoServer V5 = new SocketIoServer(EngineIoV4.INSTANCE, SocketIoV5.INSTANCE, Joins.FOR_V5);
+
+  /**
+   * socket.io 2.x servers, and socket.io 4.x with {@code allowEIO3} (Engine.IO v3, Socket.IO v4): {@code /}
+   * is joined by the server, auth travels as a namespace query, no recovery.
+   */
+  public static final SocketIoServer V4 = new SocketIoServer(EngineIoV4.INSTANCE /* TODO EngineIoV3 */,
+      SocketIoV4.INSTANCE, Joins.FOR_V4);
 
   /** socket.io-parser 4.2.6+ rejects packets with more binary attachments, on both sides. */
   static final int MAX_ATTACHMENTS = 10;
 
   private final EngineProtocol engineProtocol;
   private final SocketIoProtocol packetProtocol;
+  private final Joins.Factory joins;
 
-  SocketIoServer(EngineProtocol engineProtocol, SocketIoProtocol packetProtocol) {
+  SocketIoServer(EngineProtocol engineProtocol, SocketIoProtocol packetProtocol, Joins.Factory joins) {
     this.engineProtocol = engineProtocol;
     this.packetProtocol = packetProtocol;
+    this.joins = joins;
   }
 
   @Override public Target target(HttpUrl url, ConnectionOptions options) {
@@ -75,8 +84,8 @@ public final class SocketIoServer implements ServerProtocol {
     }
     if (normalized.indexOf(',') >= 0) throw badNamespace(namespace, "',' (it ends the namespace in every packet)");
     if (normalized.indexOf('?') >= 0) {
-      throw new IllegalArgumentException("namespace must not contain a query (Socket.IO v5 does not parse it); "
-          + "use SocketOptions.query or auth: " + SioPacket.printable(namespace));
+      throw new IllegalArgumentException("namespace must not contain a query; use SocketOptions.query or auth: "
+          + SioPacket.printable(namespace));
     }
     return normalized;
   }
@@ -95,13 +104,38 @@ public final class SocketIoServer implements ServerProtocol {
     return "U+" + "0000".substring(hex.length()) + hex;
   }
 
+  /**
+   * Socket.IO v5 carries auth, acks and binary on every namespace: nothing to refuse. Socket.IO v4
+   * (socket.io 2.x) has no auth: a socket's auth is sent as its namespace query, so a fixed auth must
+   * be an object of string values, and the default namespace, which is joined without a query, takes
+   * none at all.
+   */
   @Override public void checkSocketOptions(String namespace, SocketOptions options) {
-    // Socket.IO v5 carries auth, acks and binary on every namespace: nothing to refuse.
+    if (!(packetProtocol instanceof SocketIoV4) || options.auth() == null) return;
+    if (SioPacket.ROOT.equals(namespace)) {
+      throw new IllegalArgumentException("auth cannot be sent to the default namespace \"/\" of a socket.io 2.x "
+          + "server (Socket.IO v4 carries auth as a namespace query, and \"/\" is joined by the server without one): "
+          + "use SocketOptions.query for the connection's query instead");
+    }
+    Object fixed = options.fixedAuth();
+    if (fixed == null) return; // a provider: its values are checked at each join
+    if (fixed instanceof com.google.gson.JsonObject) {
+      Joins.V4.query((com.google.gson.JsonObject) fixed);
+    } else if (fixed instanceof Map) {
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) fixed).entrySet()) {
+        if (!(entry.getValue() instanceof CharSequence)) {
+          throw new IllegalArgumentException("a socket.io 2.x server takes auth as a namespace query: every auth "
+              + "value must be a string, but \"" + entry.getKey() + "\" is "
+              + (entry.getValue() == null ? "null" : entry.getValue().getClass().getSimpleName()));
+        }
+      }
+    }
   }
 
   @Override public void checkEmit(Payload payload, boolean withAck) {
     String name = payload.json.get(0).getAsString();
-    if (SocketIoV5.isReservedEventName(name)) {
+    if (SocketIoV5.isReservedEventName(name)
+        || packetProtocol instanceof SocketIoV4 && SocketIoV4.isReservedEventName(name)) {
       throw new IllegalArgumentException("'" + name + "' is a reserved event name");
     }
     if (payload.attachments.size() > MAX_ATTACHMENTS) {
@@ -120,7 +154,7 @@ public final class SocketIoServer implements ServerProtocol {
       SerialExecutor loop) {
     EngineOptions engineOptions = engineOptions(server, options);
     TransportMemory memory = new TransportMemory(); // outlives each connection: rememberUpgrade
-    return listener -> new SocketIoConnection(engineOptions, packetProtocol, loop, runtime, memory, listener);
+    return listener -> new SocketIoConnection(engineOptions, packetProtocol, joins, loop, runtime, memory, listener);
   }
 
   private EngineOptions engineOptions(HttpUrl server, ConnectionOptions options) {
@@ -143,6 +177,7 @@ public final class SocketIoServer implements ServerProtocol {
         .crossOriginRedirects(options.crossOriginRedirects())
         .handshakeTimeout(options.timeoutMillis(), TimeUnit.MILLISECONDS)
         .maxIncomingMessageBytes(options.maxIncomingMessageBytes())
+        .assumedMaxPayload(options.maxPayload())
         .build();
   }
 }

@@ -747,6 +747,33 @@ class EngineSocketMockServerTest {
     assertThat(items(post)).containsExactly("4" + fits);
   }
 
+  @Test void withoutAnAnnouncedMaxPayloadTheAssumedOneIsEnforced() throws Exception {
+    // socket.io 2.x announces none, and resets the connection on a POST that is too large
+    engine.openBody = "0{\"sid\":\"abc\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000}";
+    openSession(EngineOptions.builder(url("/")).transports(true, false).assumedMaxPayload(100).build());
+    TransportException error = call(() -> {
+      try {
+        socket.send(EnginePacket.message(repeat("x", 100))); // "4" + 100 bytes
+        return null;
+      } catch (TransportException e) {
+        return e;
+      }
+    });
+    assertThat(error).isNotNull();
+    assertThat(error.kind()).isEqualTo(Kind.PAYLOAD_TOO_LARGE);
+    assertThat(error.getMessage()).contains("100 bytes");
+    assertThat(state()).isEqualTo(State.OPEN);
+    send(EnginePacket.message(repeat("x", 99)));
+    assertThat(engine.takePost().getBodySize()).isEqualTo(100);
+  }
+
+  @Test void anAnnouncedMaxPayloadWinsOverTheAssumedOne() throws Exception {
+    engine.openBody = MockEngineServer.openPacket(25_000, 20_000, 1000);
+    openSession(EngineOptions.builder(url("/")).transports(true, false).assumedMaxPayload(100).build());
+    send(EnginePacket.message(repeat("x", 500)));
+    assertThat(engine.takePost().getBodySize()).isEqualTo(501);
+  }
+
   @Test void aBinaryPacketIsMeasuredByItsBase64Size() throws Exception {
     engine.openBody = MockEngineServer.openPacket(25_000, 20_000, 100);
     openSession();

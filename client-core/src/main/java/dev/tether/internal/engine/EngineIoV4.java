@@ -99,14 +99,31 @@ public final class EngineIoV4 implements EngineProtocol {
     int[] ends = new int[count];
     int start = 0;
     int n = 0;
-    for (int i = 0; i <= body.length; i++) {
-      if (i == body.length || body[i] == SEPARATOR) {
-        checkPacket(body, start, i);
-        ends[n++] = i;
-        start = i + 1;
+    try {
+      for (int i = 0; i <= body.length; i++) {
+        if (i == body.length || body[i] == SEPARATOR) {
+          checkPacket(body, start, i);
+          ends[n++] = i;
+          start = i + 1;
+        }
       }
+    } catch (MalformedPacketException e) {
+      if (!isVersion3Payload(body)) throw e;
+      throw new MalformedPacketException("the body is framed as Engine.IO v3 (\"<length>:<packet>\"): this is a "
+          + "socket.io 2.x server; connect with dialect(Dialect.SOCKET_IO_2)");
     }
     return new Payload(body, ends);
+  }
+
+  /**
+   * True for a body that starts as an Engine.IO v3 text payload does: decimal digits, {@code :}, then a
+   * packet type digit ({@code 96:0{"sid":…}}). A socket.io 2.x server ignores {@code EIO=4} and answers
+   * so. Asked only of a body that is not valid v4 (its open packet starts with a length, not a type).
+   */
+  static boolean isVersion3Payload(byte[] body) {
+    int i = 0;
+    while (i < body.length && i < 12 && body[i] >= '0' && body[i] <= '9') i++;
+    return i > 0 && i + 1 < body.length && body[i] == ':' && body[i + 1] >= '0' && body[i + 1] <= '6';
   }
 
   /** Throws unless {@code body[from, to)} is a packet {@link #packet} can decode. Allocates nothing. */

@@ -58,6 +58,11 @@ public final class HttpFailures {
       kind = Kind.HTTP_ERROR;
     }
     String text = what + " failed: HTTP " + status + (message != null ? " (" + message + ")" : "");
+    if (status == 400 && code != null && code == 5) {
+      // Engine.IO's "Unsupported protocol version": what a socket.io 3.x/4.x server answers EIO=3 without allowEIO3
+      text += ": the server does not speak this Engine.IO revision; a socket.io 3.x/4.x server needs the default "
+          + "dialect(Dialect.SOCKET_IO_3_4), or allowEIO3: true on the server for dialect(Dialect.SOCKET_IO_2)";
+    }
     return new TransportException(kind, text, status, message, null);
   }
 

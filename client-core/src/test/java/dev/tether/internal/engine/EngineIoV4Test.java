@@ -56,6 +56,18 @@ class EngineIoV4Test {
     assertThat(V4.framedSize(packet, true)).isEqualTo(wire.getBytes(UTF_8).length);
   }
 
+  @Test void aVersion3BodyNamesTheDialectToUse() {
+    String v3 = "97:0{\"sid\":\"_qzkVj6MK68httAFAAAA\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,"
+        + "\"pingTimeout\":20000}2:40";
+    assertThatThrownBy(() -> EngineIoV4.INSTANCE.decodePayload(v3.getBytes(UTF_8)))
+        .isInstanceOf(MalformedPacketException.class).hasMessageContaining("socket.io 2.x")
+        .hasMessageContaining("dialect(Dialect.SOCKET_IO_2)");
+    assertThat(EngineIoV4.isVersion3Payload("1:6".getBytes(UTF_8))).isTrue();
+    assertThat(EngineIoV4.isVersion3Payload("4123:x".getBytes(UTF_8))).isFalse();
+    assertThat(EngineIoV4.isVersion3Payload("42[\"a:1\"]".getBytes(UTF_8))).isFalse();
+    assertThat(EngineIoV4.isVersion3Payload("6".getBytes(UTF_8))).isFalse();
+  }
+
   @Test void row16_euroSignIsTwoUtf16UnitsAndFourBytes() throws Exception {
     byte[] wire = {0x34, (byte) 0xe2, (byte) 0x82, (byte) 0xac};
     EnginePacket packet = V4.decodePayload(wire).get(0);

@@ -28,23 +28,30 @@ import okhttp3.HttpUrl;
  */
 public final class SocketIoServer implements ServerProtocol {
   /** socket.io 3.x and 4.x servers. */
-  public static final SocketIoServer V5 = new SocketIoServer(EngineIoV4.INSTANCE, SocketIoV5.INSTANCE, Joins.FOR_V5);
+  public static final SocketIoServer V5 = new SocketIoServer(options -> EngineIoV4.INSTANCE, SocketIoV5.INSTANCE,
+      Joins.FOR_V5);
 
   /**
    * socket.io 2.x servers, and socket.io 4.x with {@code allowEIO3} (Engine.IO v3, Socket.IO v4): {@code /}
    * is joined by the server, auth travels as a namespace query, no recovery.
    */
-  public static final SocketIoServer V4 = new SocketIoServer(EngineIoV4.INSTANCE /* TODO EngineIoV3 */,
-      SocketIoV4.INSTANCE, Joins.FOR_V4);
+  public static final SocketIoServer V4 = new SocketIoServer(
+      options -> EngineIoV4.INSTANCE /* placeholder until EngineIoV3 lands */, SocketIoV4.INSTANCE, Joins.FOR_V4);
 
   /** socket.io-parser 4.2.6+ rejects packets with more binary attachments, on both sides. */
   static final int MAX_ATTACHMENTS = 10;
 
-  private final EngineProtocol engineProtocol;
+  /** The Engine.IO revision, per Manager: it may depend on the options (an assumed maxPayload, say). */
+  private final EngineProtocolFactory engineProtocol;
   private final SocketIoProtocol packetProtocol;
   private final Joins.Factory joins;
 
-  SocketIoServer(EngineProtocol engineProtocol, SocketIoProtocol packetProtocol, Joins.Factory joins) {
+  /** Picks the Engine.IO protocol of one Manager. Stateless and thread-safe. */
+  interface EngineProtocolFactory {
+    EngineProtocol forOptions(ConnectionOptions options);
+  }
+
+  SocketIoServer(EngineProtocolFactory engineProtocol, SocketIoProtocol packetProtocol, Joins.Factory joins) {
     this.engineProtocol = engineProtocol;
     this.packetProtocol = packetProtocol;
     this.joins = joins;
@@ -168,7 +175,7 @@ public final class SocketIoServer implements ServerProtocol {
     }
     List<Transport> transports = options.transports();
     return EngineOptions.builder(endpoint.build())
-        .protocol(engineProtocol)
+        .protocol(engineProtocol.forOptions(options))
         .path(options.path())
         .extraHeaders(headers.build())
         .transports(transports.contains(Transport.POLLING), transports.contains(Transport.WEBSOCKET))

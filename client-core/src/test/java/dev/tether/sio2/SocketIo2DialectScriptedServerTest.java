@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.ConnectError;
 import dev.tether.Dialect;
+import dev.tether.EmitError;
 import dev.tether.Event;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.TetherException;
 import dev.tether.Transport;
+import dev.tether.TransportException;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -132,6 +134,31 @@ class SocketIo2DialectScriptedServerTest {
     chat.emit("kick me");
     waitUntil(() -> !chat.isActive());
     assertThat(chat.isConnected()).isFalse();
+  }
+
+  @Test void anEmitOverTheAssumedMaxPayloadFailsTypedAndTheConnectionStays() throws Exception {
+    Socket root = tether.socket(url("/"), v2().maxPayload(100).build()).connect();
+    root.awaitConnected(10, TimeUnit.SECONDS);
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    root.emitWithAck("big", repeat('x', 200)).then(args -> { }, failures::add);
+    List<EmitError> emitErrors = new CopyOnWriteArrayList<>();
+    root.onEmitError(emitErrors::add);
+    root.emit("big", repeat('y', 200));
+    waitUntil(() -> failures.size() == 1 && emitErrors.size() == 1);
+    for (Throwable failure : java.util.Arrays.asList(failures.get(0), emitErrors.get(0).cause())) {
+      assertThat(failure).isInstanceOf(TransportException.class);
+      assertThat(((TransportException) failure).kind()).isEqualTo(TransportException.Kind.PAYLOAD_TOO_LARGE);
+    }
+    root.emit("hello");
+    root.awaitEvent("hi", 10, TimeUnit.SECONDS);
+    assertThat(root.isConnected()).isTrue();
+    assertThat(received).containsExactly("42[\"hello\"]"); // nothing of the large ones reached the server
+  }
+
+  private static String repeat(char c, int count) {
+    char[] chars = new char[count];
+    java.util.Arrays.fill(chars, c);
+    return new String(chars);
   }
 
   private static void waitUntil(java.util.function.BooleanSupplier condition) {

@@ -45,4 +45,15 @@ public @interface RealServer {
      * {"pingInterval":300,"pingTimeout":200}}. Default: {@code "{}"} (socket.io's defaults).
      */
     String value() default "{}";
+
+    /** Which server runs: the pinned socket.io 4.x (default) or the legacy socket.io 2.x. */
+    Version version() default Version.SOCKET_IO_4;
+
+    /** The servers {@code @RealServer} can start. */
+    enum Version {
+        /** socket.io 4.x from {@code test-server/node}: {@link SocketIoServer#start(String)}. */
+        SOCKET_IO_4,
+        /** socket.io 2.x from {@code test-server/node-v2}: {@link SocketIoServer#startV2(String)}. */
+        SOCKET_IO_2
+    }
 }

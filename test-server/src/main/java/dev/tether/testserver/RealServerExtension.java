@@ -54,6 +54,7 @@ public final class RealServerExtension implements BeforeAllCallback, ParameterRe
     private static SocketIoServer server(ExtensionContext context) {
         ExtensionContext owner = null;
         String options = "{}";
+        RealServer.Version version = RealServer.Version.SOCKET_IO_4;
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
             if (c.getTestClass().isEmpty() || c.getTestMethod().isPresent()) {
                 continue; // engine or method context
@@ -63,6 +64,7 @@ public final class RealServerExtension implements BeforeAllCallback, ParameterRe
             owner = c;
             if (annotation.isPresent()) {
                 options = annotation.get().value();
+                version = annotation.get().version();
                 break;
             }
         }
@@ -70,9 +72,10 @@ public final class RealServerExtension implements BeforeAllCallback, ParameterRe
             throw new IllegalStateException("No test class context for " + context.getUniqueId());
         }
         String json = options;
+        RealServer.Version which = version;
         // Keyed by class: a @Nested class with its own @RealServer must not find its parent's.
         return owner.getStore(NAMESPACE).getOrComputeIfAbsent(
-                new Key(owner.getRequiredTestClass()), key -> new Resource(json),
+                new Key(owner.getRequiredTestClass()), key -> new Resource(json, which),
                 Resource.class).server;
     }
 
@@ -86,8 +89,10 @@ public final class RealServerExtension implements BeforeAllCallback, ParameterRe
     private static final class Resource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final SocketIoServer server;
 
-        Resource(String optionsJson) {
-            this.server = SocketIoServer.start(optionsJson);
+        Resource(String optionsJson, RealServer.Version version) {
+            this.server = version == RealServer.Version.SOCKET_IO_2
+                    ? SocketIoServer.startV2(optionsJson)
+                    : SocketIoServer.start(optionsJson);
         }
 
         @Override

@@ -79,6 +79,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link RealServer @RealServer} always serves plain HTTP: a TLS test makes its certificates first and
  * starts its server itself.
  *
+ * <h2>socket.io 2.x (Engine.IO 3)</h2>
+ *
+ * {@link #startV2} runs the pinned socket.io {@value #V2_VERSION} from {@code test-server/node-v2}
+ * ({@code npm ci} there too; the Maven build does it when its {@code node_modules} is missing), with
+ * the same handlers where socket.io 2.x has the API for them; {@code @RealServer(version =
+ * SOCKET_IO_2)} does the same per test class. A 4.x server that also accepts Engine.IO 3 clients is
+ * {@code start("{\"allowEIO3\":true}")}.
+ *
  * <h2>Lifetime</h2>
  *
  * {@link #close()} stops the process (SIGTERM, then forcibly after 5 s). The node process also
@@ -97,6 +105,11 @@ public final class SocketIoServer implements AutoCloseable {
 
     /** System property naming the {@code node} executable (default: {@code node} on the PATH). */
     public static final String NODE_PROPERTY = "tether.node";
+
+    /** The socket.io version {@link #startV2} runs (pinned in {@code test-server/node-v2}). */
+    public static final String V2_VERSION = "2.5.0";
+
+    private static final String V2_DIRECTORY = "node-v2";
 
     /** Prefix of the single line {@code server.js} prints on stdout once listening. */
     public static final String LISTENING_PREFIX = "TETHER_SERVER_LISTENING ";
@@ -152,13 +165,46 @@ public final class SocketIoServer implements AutoCloseable {
         return start(serverOptionsJson, 0, certificateChainPem, privateKeyPem);
     }
 
+    /**
+     * Starts the legacy server: socket.io {@value #V2_VERSION} (Engine.IO protocol 3, Socket.IO
+     * protocol 4) from {@code test-server/node-v2}, with the scenario handlers of {@code server.js}
+     * that socket.io 2.x can express (see {@code node-v2/server.js}: credentials travel in the
+     * namespace query, not in {@code auth}). Waits (up to 30 s) until it listens.
+     *
+     * @param serverOptionsJson socket.io 2.x {@code Server} options as a JSON object, e.g. {@code
+     *     {"pingInterval":300,"pingTimeout":200}}
+     * @throws IllegalArgumentException if the JSON is not an object
+     * @throws IllegalStateException if node or the server's dependencies are missing, or the server
+     *     does not start (the message contains its output)
+     */
+    public static SocketIoServer startV2(String serverOptionsJson) {
+        return startV2(serverOptionsJson, 0);
+    }
+
+    /** {@link #startV2(String)} on a fixed loopback {@code port} (0 for an ephemeral one). */
+    public static SocketIoServer startV2(String serverOptionsJson, int fixedPort) {
+        return start(V2_DIRECTORY, serverOptionsJson, fixedPort, null, null);
+    }
+
     private static SocketIoServer start(String serverOptionsJson, int fixedPort,
+            String certificateChainPem, String privateKeyPem) {
+        return start(null, serverOptionsJson, fixedPort, certificateChainPem, privateKeyPem);
+    }
+
+    /** @param sibling null for {@code test-server/node}, else a directory next to it */
+    private static SocketIoServer start(String sibling, String serverOptionsJson, int fixedPort,
             String certificateChainPem, String privateKeyPem) {
         JsonObject config = new JsonObject();
         config.add("options", NodeProcess.parseJsonObject(serverOptionsJson, "Server options"));
         if (fixedPort != 0) config.addProperty("port", fixedPort);
 
         Path dir = NodeProcess.locateNodeDirectory("server.js");
+        if (sibling != null) {
+            dir = dir.resolveSibling(sibling);
+            if (!Files.isRegularFile(dir.resolve("server.js"))) {
+                throw new IllegalStateException("Cannot find server.js in " + dir);
+            }
+        }
         if (!Files.isRegularFile(dir.resolve("node_modules/socket.io/package.json"))) {
             throw new IllegalStateException(
                     "The test server's dependencies are not installed: run npm ci in " + dir);

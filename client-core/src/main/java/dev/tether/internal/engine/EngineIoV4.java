@@ -297,7 +297,7 @@ public final class EngineIoV4 implements EngineProtocol {
   }
 
   /** A packet of {@code type} without data: the shared constant where there is one. */
-  private static EnginePacket bare(EnginePacket.Type type) {
+  static EnginePacket bare(EnginePacket.Type type) {
     switch (type) {
       case PING: return EnginePacket.PING;
       case PONG: return EnginePacket.PONG;
@@ -309,6 +309,16 @@ public final class EngineIoV4 implements EngineProtocol {
   }
 
   @Override public Handshake decodeHandshake(EnginePacket open) throws MalformedPacketException {
+    // Servers before engine.io 6 sent no maxPayload; they accept any size.
+    return decodeHandshake(open, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reads an open packet's JSON (the same fields in v3 and v4).
+   *
+   * @param maxPayloadIfAbsent what {@link Handshake#maxPayload()} is when the server sent none
+   */
+  static Handshake decodeHandshake(EnginePacket open, long maxPayloadIfAbsent) throws MalformedPacketException {
     String text = open.text();
     if (open.type() != EnginePacket.Type.OPEN || text == null) {
       throw new MalformedPacketException("expected an open packet, got " + open);
@@ -338,8 +348,7 @@ public final class EngineIoV4 implements EngineProtocol {
       throw new MalformedPacketException("handshake pingInterval + pingTimeout exceeds "
           + Integer.MAX_VALUE + " ms");
     }
-    // Servers before engine.io 6 sent no maxPayload; they accept any size.
-    long maxPayload = positive(json, "maxPayload", Long.MAX_VALUE);
+    long maxPayload = positive(json, "maxPayload", maxPayloadIfAbsent);
     return new Handshake(sid, upgrades, pingInterval, pingTimeout, maxPayload);
   }
 
@@ -373,7 +382,7 @@ public final class EngineIoV4 implements EngineProtocol {
     return (long) number;
   }
 
-  private static String printable(char c) {
+  static String printable(char c) {
     return c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c);
   }
 

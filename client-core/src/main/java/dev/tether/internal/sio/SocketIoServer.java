@@ -4,6 +4,7 @@ import dev.tether.ConnectionOptions;
 import dev.tether.SocketOptions;
 import dev.tether.Transport;
 import dev.tether.internal.TetherRuntime;
+import dev.tether.internal.engine.EngineIoV3;
 import dev.tether.internal.engine.EngineIoV4;
 import dev.tether.internal.engine.EngineOptions;
 import dev.tether.internal.engine.EngineProtocol;
@@ -21,7 +22,7 @@ import okhttp3.HttpUrl;
 
 /**
  * Socket.IO servers: an Engine.IO protocol below, a Socket.IO packet codec above it. {@link #V5} is
- * socket.io 3.x/4.x (Engine.IO v4, Socket.IO v5). The URL's path names the namespace; the endpoint is
+ * socket.io 3.x/4.x (Engine.IO v4, Socket.IO v5), {@link #V4} socket.io 2.x (Engine.IO v3, Socket.IO v4). The URL's path names the namespace; the endpoint is
  * the server plus {@link ConnectionOptions#path()}; namespaces of one server share a connection.
  *
  * <p>Immutable and thread-safe.
@@ -33,10 +34,11 @@ public final class SocketIoServer implements ServerProtocol {
 
   /**
    * socket.io 2.x servers, and socket.io 4.x with {@code allowEIO3} (Engine.IO v3, Socket.IO v4): {@code /}
-   * is joined by the server, auth travels as a namespace query, no recovery.
+   * is joined by the server, auth travels as a namespace query, no recovery; the connection's
+   * {@code maxPayload} is assumed when the server announces none.
    */
   public static final SocketIoServer V4 = new SocketIoServer(
-      options -> EngineIoV4.INSTANCE /* placeholder until EngineIoV3 lands */, SocketIoV4.INSTANCE, Joins.FOR_V4);
+      options -> EngineIoV3.assumingMaxPayload(options.maxPayload()), SocketIoV4.INSTANCE, Joins.FOR_V4);
 
   /** socket.io-parser 4.2.6+ rejects packets with more binary attachments, on both sides. */
   static final int MAX_ATTACHMENTS = 10;

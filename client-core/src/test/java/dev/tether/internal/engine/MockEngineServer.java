@@ -52,7 +52,7 @@ final class MockEngineServer extends Dispatcher {
 
     @Override public MockResponse await(MockEngineServer server) throws InterruptedException {
       arrived.countDown();
-      return server.take(answer, payload("6"));
+      return server.take(answer, payload(server.noopBody));
     }
 
     void release(MockResponse response) {
@@ -67,6 +67,8 @@ final class MockEngineServer extends Dispatcher {
   }
 
   volatile String openBody = openPacket(25_000, 20_000, 1_000_000);
+  /** A payload of one noop: what a poll gets when the server is released ({@code 1:6} in v3). */
+  volatile String noopBody = "6";
 
   private final BlockingQueue<Reply> handshakes = new LinkedBlockingQueue<>();
   private final BlockingQueue<Reply> polls = new LinkedBlockingQueue<>();
@@ -225,7 +227,7 @@ final class MockEngineServer extends Dispatcher {
       }
       case POLL:
         pollArrivals.add(request);
-        return inFlight(pollsInFlight, maxPollsInFlight, () -> answer(take(polls, now(payload("6"))), request));
+        return inFlight(pollsInFlight, maxPollsInFlight, () -> answer(take(polls, now(payload(noopBody))), request));
       case POST:
         postArrivals.add(request);
         return inFlight(postsInFlight, maxPostsInFlight, () -> {

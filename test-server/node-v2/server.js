@@ -33,18 +33,13 @@ try {
   process.exit(2);
 }
 const options = Object.assign({}, config.options || {});
-//   tetherRejectWebsocket: refuse every WebSocket handshake (the probe of an upgrade included)
-//                          through engine.io's allowRequest; polling keeps working.
+//   tetherRejectWebsocket: refuse every WebSocket handshake, the probe of an upgrade included, with
+//                          400 "Bad request" (engine.io 3's allowRequest sees only new sessions, so
+//                          the upgrade listeners are wrapped instead); polling keeps working.
 const rejectWebsocket = !!options.tetherRejectWebsocket;
 delete options.tetherRejectWebsocket;
 if (config.path !== undefined && options.path === undefined) {
   options.path = config.path.replace(/\/$/, "");
-}
-if (rejectWebsocket) {
-  options.allowRequest = (req, callback) => {
-    const transport = new URL(req.url, "http://127.0.0.1").searchParams.get("transport");
-    callback(3, transport !== "websocket");
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -65,6 +60,19 @@ process.on("SIGINT", () => shutdown(0));
 // ---------------------------------------------------------------------------------------------
 const httpServer = http.createServer();
 const io = createServer(httpServer, options);
+if (rejectWebsocket) {
+  const engineListeners = httpServer.listeners("upgrade").slice();
+  httpServer.removeAllListeners("upgrade");
+  httpServer.on("upgrade", (req, socket, head) => {
+    const transport = new URL(req.url, "http://127.0.0.1").searchParams.get("transport");
+    if (transport === "websocket") {
+      socket.end("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n"
+        + "Connection: close\r\n\r\nBad request");
+      return;
+    }
+    for (const listener of engineListeners) listener.call(httpServer, req, socket, head);
+  });
+}
 
 const flakyAttempts = new Map();
 // How many times each event name arrived, on any namespace, per server process.

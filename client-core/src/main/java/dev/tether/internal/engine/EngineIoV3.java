@@ -5,6 +5,7 @@ import dev.tether.internal.loop.Cancellable;
 import dev.tether.internal.util.Utf8;
 import java.nio.charset.Charset;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
 import okio.ByteString;
@@ -161,12 +162,12 @@ public final class EngineIoV3 implements EngineProtocol {
       if (n == 0) continue; // tolerated by the reference parser: an empty item is skipped
       checkItem(body, from, to);
       if (count == maxPackets) throw new IncomingLimitException("polling body has more than " + maxPackets + " packets");
-      if (2 * count + 2 > bounds.length) bounds = java.util.Arrays.copyOf(bounds, bounds.length * 2);
+      if (2 * count + 2 > bounds.length) bounds = Arrays.copyOf(bounds, bounds.length * 2);
       bounds[2 * count] = from;
       bounds[2 * count + 1] = to;
       count++;
     }
-    return new TextPayload(body, java.util.Arrays.copyOf(bounds, 2 * count));
+    return new TextPayload(body, Arrays.copyOf(bounds, 2 * count));
   }
 
   /** Throws unless {@code body[from, to)} (not empty) is a packet {@link #item} can decode. */
@@ -234,13 +235,13 @@ public final class EngineIoV3 implements EngineProtocol {
         throw new MalformedPacketException("binary record of packet type " + (body[from] & 0xff) + ", not a message");
       }
       if (count == maxPackets) throw new IncomingLimitException("polling body has more than " + maxPackets + " packets");
-      if (3 * count + 3 > records.length) records = java.util.Arrays.copyOf(records, records.length * 2);
+      if (3 * count + 3 > records.length) records = Arrays.copyOf(records, records.length * 2);
       records[3 * count] = kind;
       records[3 * count + 1] = from;
       records[3 * count + 2] = to;
       count++;
     }
-    return new BinaryPayload(body, java.util.Arrays.copyOf(records, 3 * count));
+    return new BinaryPayload(body, Arrays.copyOf(records, 3 * count));
   }
 
   /** The packets of a text payload, each decoded when it is read. Immutable. */

@@ -1,11 +1,15 @@
 package dev.tether.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.DisconnectReason;
+import dev.tether.TransportException;
 import dev.tether.internal.TetherRuntime;
 import dev.tether.testserver.RealServer;
 import dev.tether.testserver.SocketIoServer;
+import java.util.ArrayList;
+import java.util.List;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -145,6 +149,59 @@ class EngineIoV3IntegrationTest {
 
     @Override long expectedMaxPayload() {
       return 50_000; // announced
+    }
+  }
+
+  /** socket.io 2.x drops the connection (no 413) on a POST over its limit: batches must be cut to fit. */
+  @Nested
+  @RealServer(value = "{\"maxHttpBufferSize\":1000,\"tetherRejectWebsocket\":true}",
+      version = RealServer.Version.SOCKET_IO_2)
+  class AgainstSocketIo2WithASmallBufferAndNoWebSocket {
+    private final SocketIoServer server;
+
+    AgainstSocketIo2WithASmallBufferAndNoWebSocket(SocketIoServer server) {
+      this.server = server;
+    }
+
+    private EngineClient open(EngineOptions options) {
+      EngineClient client = new EngineClient(runtime, options).open();
+      client.events.awaitOpen();
+      assertThat(client.events.awaitText()).isEqualTo("0");
+      return client;
+    }
+
+    @Test void batchesAreCutToTheAssumedMaxPayloadAndALargerPacketIsRefusedBeforeSending() {
+      EngineClient client = open(EngineOptions.builder(HttpUrl.get(server.url()))
+          .protocol(EngineIoV3.assumingMaxPayload(1000)).transports(true, false).build());
+      assertThat(client.handshake().maxPayload()).isEqualTo(1000);
+      List<String> events = new ArrayList<>();
+      EngineTestSupport.onLoop(client.loop, () -> {
+        for (int i = 0; i < 6; i++) {
+          String event = "2[\"echo\"," + i + ",\"" + "€".repeat(130) + "\"]"; // 400+ bytes, 150 units
+          events.add(event);
+          client.socket.send(EnginePacket.message(event)); // queued together: several POSTs
+        }
+      });
+      for (String event : events) assertThat(client.events.awaitText()).isEqualTo(event);
+
+      assertThatThrownBy(() -> EngineTestSupport.onLoop(client.loop,
+          () -> client.socket.send(EnginePacket.message("2[\"echo\",\"" + "x".repeat(1000) + "\"]"))))
+          .isInstanceOfSatisfying(TransportException.class,
+              e -> assertThat(e.kind()).isEqualTo(TransportException.Kind.PAYLOAD_TOO_LARGE));
+      client.send(UNICODE_ECHO);
+      assertThat(client.events.awaitText()).isEqualTo(UNICODE_ECHO);
+      client.close();
+      assertThat(client.events.awaitClose().value).isEqualTo(DisconnectReason.IO_CLIENT_DISCONNECT);
+    }
+
+    @Test void aRefusedProbeLeavesTheSessionOnPolling() throws Exception {
+      EngineClient client = open(EngineOptions.builder(HttpUrl.get(server.url())).protocol(EngineIoV3.INSTANCE).build());
+      assertThat(client.events.awaitUpgradeOutcome()).isInstanceOf(TransportException.class);
+      assertThat(client.transportName()).isEqualTo("polling");
+      client.send(UNICODE_ECHO);
+      assertThat(client.events.awaitText()).isEqualTo(UNICODE_ECHO);
+      client.close();
+      client.events.awaitClose();
     }
   }
 }

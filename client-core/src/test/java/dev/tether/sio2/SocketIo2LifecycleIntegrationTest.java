@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.ConnectError;
 import dev.tether.ConnectionState;
 import dev.tether.Dialect;
+import dev.tether.DisconnectReason;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
@@ -62,6 +63,32 @@ class SocketIo2LifecycleIntegrationTest {
       assertThat(chat.recovered()).isFalse();
       assertThat(chat.emitWithAck("ack", "back").await(10, TimeUnit.SECONDS).arg(0, String.class)).isEqualTo("back");
     }
+  }
+
+  /** A frozen 2.x server answers no ping: the client's own heartbeat finds it, then it reconnects after the thaw. */
+  @ParameterizedTest(name = "{0}") @EnumSource(value = TransportMode.class, names = {"POLLING", "WEBSOCKET"})
+  void aServerThatStopsAnsweringPingsIsAPingTimeoutAndTheSocketReconnects(TransportMode mode) throws Exception {
+    try (SocketIoServer server = SocketIoServer.startV2("{\"pingInterval\":300,\"pingTimeout\":300}")) {
+      Socket root = tether.socket(server.url(), v2(mode).build()).connect();
+      root.awaitConnected(10, TimeUnit.SECONDS);
+      List<DisconnectReason> reasons = new CopyOnWriteArrayList<>();
+      root.onDisconnect(reasons::add);
+      signal(server.pid(), "STOP");
+      try {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !reasons.isEmpty());
+        assertThat(reasons).containsExactly(DisconnectReason.PING_TIMEOUT);
+      } finally {
+        signal(server.pid(), "CONT");
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(root::isConnected);
+      assertThat(root.emitWithAck("ack", "alive").await(10, TimeUnit.SECONDS).arg(0, String.class)).isEqualTo("alive");
+    }
+  }
+
+  private static void signal(long pid, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+    assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
   }
 
   @Test void theSocketIo2DialectAgainstASocketIo4ServerWithoutAllowEio3NamesTheDefaultDialect() throws Exception {

@@ -6,6 +6,8 @@
 #                                        # shows each news, each reply and the server's lines
 #                                        # ("server: ...")
 #   ./run-sample.sh news --count 5       # answer 5 news
+#   ./run-sample.sh news --dialect socket.io-2   # the same against a socket.io 2.x demo server
+#                                        # (samples/demo-server-v2, Dialect.SOCKET_IO_2)
 #   ./run-sample.sh <sample> [options]   # another sample; --help shows each one's options
 #
 # Samples: news, rx-news, chat, rx-chat, bot, load, ws, ws-envelope (see the README's "Samples" section).

@@ -59,6 +59,9 @@ public final class DemoServer implements AutoCloseable {
   /** The news/reply server: {@code news-server.js}. */
   public static final Script NEWS = new Script("news-server.js", "NEWS_SERVER_LISTENING ");
 
+  /** The news/reply demo server on socket.io 2.x, in {@code samples/demo-server-v2} next to the others. */
+  public static final Script NEWS_V2 = new Script("news-server.js", "NEWS_SERVER_LISTENING ", "demo-server-v2");
+
   /** The room chat server: {@code chat-server.js} (namespaces {@code /room} and {@code /chat}). */
   public static final Script CHAT = new Script("chat-server.js", "CHAT_SERVER_LISTENING ");
 
@@ -79,15 +82,22 @@ public final class DemoServer implements AutoCloseable {
   public static final class Script {
     final String file;
     final String listeningPrefix;
+    /** A directory next to {@code samples/demo-server} holding the script, or null for that one. */
+    final String sibling;
 
     Script(String file, String listeningPrefix) {
+      this(file, listeningPrefix, null);
+    }
+
+    Script(String file, String listeningPrefix, String sibling) {
       this.file = file;
       this.listeningPrefix = listeningPrefix;
+      this.sibling = sibling;
     }
 
     @Override
     public String toString() {
-      return file;
+      return sibling == null ? file : sibling + "/" + file;
     }
   }
 
@@ -229,6 +239,13 @@ public final class DemoServer implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   private static Path locateDemoDirectory(Script script) {
+    if (script.sibling != null) {
+      Path dir = locateDemoDirectory(NEWS).resolveSibling(script.sibling);
+      if (!Files.isRegularFile(dir.resolve(script.file))) {
+        throw new IllegalStateException("Cannot find " + script.file + " in " + dir);
+      }
+      return dir;
+    }
     String configured = System.getProperty(DIR_PROPERTY);
     if (configured != null && !configured.isBlank()) {
       Path dir = Paths.get(configured).toAbsolutePath().normalize();

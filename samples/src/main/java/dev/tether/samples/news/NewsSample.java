@@ -1,7 +1,9 @@
 package dev.tether.samples.news;
 
 import dev.tether.ConnectError;
+import dev.tether.Dialect;
 import dev.tether.Socket;
+import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.samples.Cli;
 import java.util.concurrent.Callable;
@@ -38,8 +40,25 @@ public final class NewsSample implements Callable<Integer> {
       description = "how many news to answer before leaving (default ${DEFAULT-VALUE})")
   private int count;
 
+  @Option(names = "--dialect", paramLabel = "<socket.io-3-4|socket.io-2>", defaultValue = "socket.io-3-4",
+      converter = DialectConverter.class,
+      description = "the server's generation; socket.io-2 also starts the socket.io 2.x demo server (default ${DEFAULT-VALUE})")
+  private Dialect dialect;
+
   @Mixin
   private Cli.Help help;
+
+  /** {@code socket.io-3-4} or {@code socket.io-2}. */
+  static final class DialectConverter implements picocli.CommandLine.ITypeConverter<Dialect> {
+    @Override public Dialect convert(String value) {
+      switch (value) {
+        case "socket.io-3-4": return Dialect.SOCKET_IO_3_4;
+        case "socket.io-2": return Dialect.SOCKET_IO_2;
+        default: throw new picocli.CommandLine.TypeConversionException("'" + value
+            + "' is not a dialect: socket.io-3-4 or socket.io-2");
+      }
+    }
+  }
 
   public static void main(String[] args) {
     Cli.exit(run(args));
@@ -68,12 +87,12 @@ public final class NewsSample implements Callable<Integer> {
       if (line.startsWith("disconnected ")) {
         serverSawUsLeave.countDown();
       }
-    }) : null;
+    }, dialect == Dialect.SOCKET_IO_2) : null;
     if (server != null) {
       System.out.println("demo server listening at " + server.url());
     }
     try {
-      int exitCode = talkTo(server == null ? url : server.url(), count);
+      int exitCode = talkTo(server == null ? url : server.url(), count, dialect);
       if (server != null && exitCode == 0) {
         // The server's last line (it saw us leave, after our replies) before it is stopped.
         serverSawUsLeave.await(5, TimeUnit.SECONDS);
@@ -88,8 +107,13 @@ public final class NewsSample implements Callable<Integer> {
 
   /** Answers count news from the server at url, then leaves. Returns the process exit code. */
   static int talkTo(String url, int count) throws InterruptedException {
+    return talkTo(url, count, Dialect.SOCKET_IO_3_4);
+  }
+
+  /** As {@link #talkTo(String, int)}, to a server of this generation. */
+  static int talkTo(String url, int count, Dialect dialect) throws InterruptedException {
     Tether tether = Tether.create();
-    Socket socket = tether.socket(url);
+    Socket socket = tether.socket(url, SocketOptions.builder().dialect(dialect).build());
 
     CountDownLatch connectedOrFailed = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1); // count news answered, or the server left

@@ -52,6 +52,14 @@ public final class NewsServer implements AutoCloseable {
    * @throws IllegalStateException if node or npm is missing or the server does not start
    */
   public static NewsServer start(Duration newsInterval, Consumer<String> lines) {
+    return start(newsInterval, lines, false);
+  }
+
+  /**
+   * As {@link #start(Duration, Consumer)}; with {@code socketIo2} the same server on socket.io 2.x
+   * ({@code samples/demo-server-v2}), for {@code Dialect.SOCKET_IO_2}.
+   */
+  public static NewsServer start(Duration newsInterval, Consumer<String> lines, boolean socketIo2) {
     Map<String, String> environment = Map.of();
     if (newsInterval != null) {
       if (newsInterval.isNegative() || newsInterval.isZero()) {
@@ -59,7 +67,8 @@ public final class NewsServer implements AutoCloseable {
       }
       environment = Map.of(INTERVAL_ENV, Long.toString(Math.max(1, newsInterval.toMillis())));
     }
-    return new NewsServer(DemoServer.start(DemoServer.NEWS, 0, environment, List.of(), lines));
+    return new NewsServer(DemoServer.start(socketIo2 ? DemoServer.NEWS_V2 : DemoServer.NEWS, 0, environment,
+        List.of(), lines));
   }
 
   /** The port the server listens on, on {@code 127.0.0.1}. */

@@ -66,6 +66,25 @@ class NewsSampleTest {
   }
 
   @Test
+  void talksToASocketIo2ServerWithTheDialectOption() throws Exception {
+    String output = runMain("--count", "2", "--dialect", "socket.io-2");
+
+    List<String> lines = output.lines().collect(Collectors.toList());
+    String id = socketId(lines);
+    assertThat(lines).containsSubsequence(
+        "connected as " + id,
+        "news #1 from the demo server",
+        "> reply: Hello Node.JS",
+        "news #2 from the demo server",
+        "> reply: Hello Node.JS",
+        "disconnected: io client disconnect");
+    assertThat(lines).containsSubsequence("server: connected " + id, "server: reply from " + id + ": Hello Node.JS");
+    assertThat(lines).filteredOn(line -> line.startsWith("server: reply from ")).hasSize(2);
+    assertThat(lines).anyMatch(line -> line.startsWith("server: disconnected " + id + ": "));
+    assertThat(demoServerProcesses()).as("node processes left behind").isEmpty();
+  }
+
+  @Test
   void serverStopsWhenClosed() {
     NewsServer server = NewsServer.start();
     assertThat(server.isAlive()).isTrue();

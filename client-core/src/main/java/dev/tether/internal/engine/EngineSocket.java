@@ -289,10 +289,16 @@ public final class EngineSocket {
     }
   }
 
-  /** A WebSocket closes after the frames queued before it; polling waits for the close POST. */
+  /**
+   * Polling finishes once the close POST was answered. A WebSocket sends its close frame after the
+   * frames queued before it and finishes when the server answered the close ({@link
+   * MainCallback#onClosed}), so the server has handled the close before anything reconnects.
+   */
   private void maybeFinishClose() {
     if (state != State.CLOSING || !writeBuffer.isEmpty()) return;
-    if (transport instanceof WebSocketTransport || closePacketQueued && closePacketSent) {
+    if (transport instanceof WebSocketTransport) {
+      if (!((WebSocketTransport) transport).closeGracefully()) finish(DisconnectReason.IO_CLIENT_DISCONNECT, null);
+    } else if (closePacketQueued && closePacketSent) {
       finish(DisconnectReason.IO_CLIENT_DISCONNECT, null);
     }
   }

@@ -68,6 +68,8 @@ final class WebSocketTransport implements Transport {
   private boolean drainPending;
   /** The server closed and OkHttp already queued our answering close frame: never cancel over it. */
   private boolean closeAnswered;
+  /** We sent our close frame ({@link #closeGracefully}) and wait for the server's answer. */
+  private boolean closing;
   private Cancellable drainCheck = Cancellable.NONE;
 
   /**
@@ -114,7 +116,7 @@ final class WebSocketTransport implements Transport {
 
   @Override public boolean isWritable() {
     WebSocket ws = webSocket;
-    return opened && !closed && ws != null && !drainPending && ws.queueSize() < HIGH_WATER;
+    return opened && !closed && !closing && ws != null && !drainPending && ws.queueSize() < HIGH_WATER;
   }
 
   /** {@link #pause} holds nothing back on a WebSocket. */
@@ -138,7 +140,7 @@ final class WebSocketTransport implements Transport {
   @Override public void send(List<EnginePacket> packets) {
     loop.checkInLoop();
     WebSocket ws = webSocket;
-    if (ws == null || !opened || closed) throw new IllegalStateException("websocket is not open");
+    if (ws == null || !opened || closed || closing) throw new IllegalStateException("websocket is not open");
     for (EnginePacket packet : packets) {
       boolean accepted = packet.isBinary()
           ? ws.send(protocol.encodeBinaryFrame(packet))
@@ -182,6 +184,22 @@ final class WebSocketTransport implements Transport {
   }
 
   @Override public void resume() {
+  }
+
+  /**
+   * Sends the close frame after the frames already queued; {@link Callback#onClosed} follows once the
+   * server answered it (or {@link Callback#onError}). Waiting for the answer matters: a Socket.IO server
+   * stores a session for recovery only when it has seen the connection close, so a reconnection that
+   * starts earlier may find nothing to recover. Returns false when no answer can come (the socket is
+   * not open, or already closing for another reason): the caller finishes at once.
+   */
+  boolean closeGracefully() {
+    if (closing) return true;
+    WebSocket ws = webSocket;
+    if (closed || closeAnswered || !opened || ws == null) return false;
+    closing = true;
+    drainCheck.cancel();
+    return ws.close(CLOSE_NORMAL, null);
   }
 
   @Override public void close() {
@@ -302,8 +320,11 @@ final class WebSocketTransport implements Transport {
         loop.execute(() -> {
           closeAnswered = true;
           if (closed) return;
+          boolean answeringOurs = closing;
           close();
-          if (code == CLOSE_TOO_BIG) {
+          if (answeringOurs) {
+            callback.onClosed();
+          } else if (code == CLOSE_TOO_BIG) {
             callback.onError(new TransportException(Kind.PAYLOAD_TOO_LARGE,
                 "server closed the websocket: frame too large (1009)"));
           } else if (code == CLOSE_NORMAL || code == CLOSE_NO_STATUS || code == 1001) {

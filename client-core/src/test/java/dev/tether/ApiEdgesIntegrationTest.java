@@ -154,6 +154,8 @@ class ApiEdgesIntegrationTest {
     socket.emit("engine-close");
     eventually().untilAsserted(() -> assertThat(socket.state()).isEqualTo(ConnectionState.DISCONNECTED));
     assertThat(calls.get()).isEqualTo(2);
+    // The state changes on the loop; the connect_error listener runs after it on the callback executor.
+    eventually().untilAsserted(() -> assertThat(errors).isNotEmpty());
     assertThat(errors).singleElement().satisfies(error -> assertThat(error.cause()).isInstanceOf(AuthRefusedException.class));
     assertThat(socket.isActive()).isFalse();
   }

@@ -47,9 +47,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <h3>Threads</h3>
  * Each connection runs on its own serial event loop; the loops share a small pool of daemon threads.
- * One daemon timer thread serves every timer. Listeners run on the callback executor (by default one
- * Tether-owned daemon thread, never an event loop), one at a time per socket. HTTP runs on OkHttp,
- * whose blocking I/O holds one thread per request in flight (a held long-poll, an open WebSocket).
+ * One daemon timer thread serves every timer. What OkHttp reads is handled on its reading thread (the
+ * loop runs there when idle) and handed to the callback executor once. Listeners run on the callback
+ * executor (never an event loop), one at a time per socket, in order; by default a Tether-owned pool of
+ * daemon threads, as many as cores, which grows when listeners stall it, so a listener that blocks on
+ * one socket does not hold up the others. Listeners of different sockets may run at the same time. HTTP
+ * runs on OkHttp, whose blocking I/O holds one thread per request in flight (a held long-poll, an open
+ * WebSocket).
  *
  * <h3>OkHttp and Gson</h3>
  * Pass your own {@code OkHttpClient} to share its connection pool, TLS, proxy, interceptors and cookie
@@ -267,7 +271,9 @@ public final class Tether implements Closeable {
 
     /**
      * Runs listeners on this executor (e.g. Android's main thread). Tether still calls the listeners
-     * of one socket one at a time, in order, even on a thread pool. Default: one Tether-owned thread.
+     * of one socket one at a time, in order, even on a thread pool. Default: a Tether-owned pool (as
+     * many threads as cores, at least 2, growing up to 64 while listeners stall it), where listeners of
+     * different sockets may run at the same time; pass a single-thread executor to run them all on one.
      */
     public Builder callbackExecutor(Executor executor) {
       if (executor == null) throw new NullPointerException("executor == null");

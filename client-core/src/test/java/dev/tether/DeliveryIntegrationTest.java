@@ -702,6 +702,56 @@ class DeliveryIntegrationTest {
     assertThat(socket.emitWithAck("ack", "fine").await(TIMEOUT_SECONDS, TimeUnit.SECONDS).arg(0)).isEqualTo("fine");
   }
 
+  /**
+   * The default callback executor is a pool that grows when listeners stall it: a listener stuck on
+   * each of several sockets (more than the pool's base size) does not hold up another socket's acks
+   * and events, and each socket's own listeners still run one at a time, in order.
+   */
+  @Test void listenersStuckOnSomeSocketsDoNotDelayAnotherSocket() throws Exception {
+    int stuck = Math.max(2, Runtime.getRuntime().availableProcessors()) + 1;
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch allStuck = new java.util.concurrent.CountDownLatch(stuck);
+    cleanups.add(release::countDown);
+    List<List<Object>> seen = new ArrayList<>();
+    for (int i = 0; i < stuck; i++) {
+      Socket slow = tether.socket(server.url(), SocketOptions.builder().forceNew(true).build());
+      List<Object> echoes = new CopyOnWriteArrayList<>();
+      seen.add(echoes);
+      slow.on("echo", event -> {
+        echoes.add(event.arg(0));
+        if (echoes.size() == 1) {
+          allStuck.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      connected(slow);
+      slow.emit("echo", "first");
+      slow.emit("echo", "second");
+    }
+    assertThat(allStuck.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("every slow listener is stuck").isTrue();
+
+    Socket other = tether.socket(server.url(), SocketOptions.builder().forceNew(true).build());
+    List<Object> otherEchoes = recordEchoes(other);
+    connected(other);
+    java.util.concurrent.CountDownLatch acked = new java.util.concurrent.CountDownLatch(1);
+    other.emitWithAck("ack", "fine").then(args -> acked.countDown(), failure -> { });
+    other.emit("echo", "hello");
+
+    assertThat(acked.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the other socket's ack callback ran").isTrue();
+    eventually().untilAsserted(() -> assertThat(otherEchoes).containsExactly("hello"));
+    assertThat(release.getCount()).as("while the slow listeners were still stuck").isEqualTo(1);
+    for (List<Object> echoes : seen) assertThat(echoes).as("one socket's listeners run one at a time").containsExactly("first");
+
+    release.countDown();
+    for (List<Object> echoes : seen) {
+      eventually().untilAsserted(() -> assertThat(echoes).containsExactly("first", "second"));
+    }
+  }
+
   private interface Blocking {
     void run() throws Exception;
   }

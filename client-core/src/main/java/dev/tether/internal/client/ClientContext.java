@@ -2,10 +2,9 @@ package dev.tether.internal.client;
 
 import dev.tether.ListenerErrorHandler;
 import dev.tether.internal.TetherRuntime;
+import dev.tether.internal.loop.CallbackPool;
 import dev.tether.internal.loop.DaemonThreadFactory;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +25,7 @@ public final class ClientContext {
   final ListenerErrorHandler errorHandler;
   /** Jitter of reconnection delays; injectable so tests get a fixed sequence. */
   final java.util.Random random;
-  private final @Nullable ExecutorService ownedCallbackExecutor;
+  private final @Nullable CallbackPool ownedCallbackExecutor;
   private final ThreadPoolExecutor authExecutor;
 
   public ClientContext(TetherRuntime runtime, PayloadCodec codec, @Nullable Executor callbackExecutor,
@@ -36,7 +35,8 @@ public final class ClientContext {
     this.codec = codec;
     this.errorHandler = errorHandler;
     if (callbackExecutor == null) {
-      ownedCallbackExecutor = Executors.newSingleThreadExecutor(new DaemonThreadFactory("tether-callback"));
+      // A pool, so a listener that blocks on one socket does not hold up the others.
+      ownedCallbackExecutor = CallbackPool.createDefault("tether-callback", runtime.scheduler());
       this.callbackExecutor = ownedCallbackExecutor;
     } else {
       ownedCallbackExecutor = null;

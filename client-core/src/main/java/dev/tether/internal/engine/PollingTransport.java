@@ -286,7 +286,7 @@ final class PollingTransport implements Transport {
     private void deliver(@Nullable List<EnginePacket> packets, @Nullable TransportException error) {
       this.packets = packets;
       this.error = error;
-      loop.execute(this);
+      loop.executeHere(this);
     }
 
     /** On the loop. */

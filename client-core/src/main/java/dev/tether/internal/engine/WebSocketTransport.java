@@ -231,7 +231,7 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override public void report(TransportException error) {
-      if (failure.compareAndSet(null, error)) loop.execute(this);
+      if (failure.compareAndSet(null, error)) loop.executeHere(this);
     }
 
     /** On the loop: the first failure reported. */
@@ -245,7 +245,7 @@ final class WebSocketTransport implements Transport {
         // This thread now reads frames inside OkHttp until the socket ends: an Error escaping OkHttp's
         // own reading (out of memory, say) must end this transport, not just the thread.
         IoFailures.watch(this);
-        loop.execute(() -> {
+        loop.executeHere(() -> {
           if (closed) return;
           opened = true;
           callback.onOpen();
@@ -309,7 +309,7 @@ final class WebSocketTransport implements Transport {
 
     private void deliver(EnginePacket packet) {
       List<EnginePacket> packets = java.util.Collections.singletonList(packet);
-      loop.execute(() -> {
+      loop.executeHere(() -> {
         if (!closed) callback.onPackets(packets);
       });
     }
@@ -317,7 +317,7 @@ final class WebSocketTransport implements Transport {
     @Override public void onClosing(WebSocket ws, int code, String reason) {
       try {
         ws.close(CLOSE_NORMAL, null);
-        loop.execute(() -> {
+        loop.executeHere(() -> {
           closeAnswered = true;
           if (closed) return;
           boolean answeringOurs = closing;

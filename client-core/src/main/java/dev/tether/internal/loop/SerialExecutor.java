@@ -46,6 +46,22 @@ public final class SerialExecutor implements Executor {
     submitDrain();
   }
 
+  /**
+   * Like {@link #execute}, but when the loop is idle it runs {@code task}, and whatever queues behind
+   * it, on the calling thread instead of waking a pool thread: an I/O thread handing over what it read
+   * saves a thread hand-off per message. Only for threads that may be held while the loop's tasks run
+   * (OkHttp's readers and callbacks, never an application thread); after {@value #BATCH} tasks the rest
+   * goes on on the pool. When the loop is busy the task just queues, so order is kept either way.
+   */
+  public void executeHere(Runnable task) {
+    synchronized (lock) {
+      tasks.add(task);
+      if (scheduled) return;
+      scheduled = true;
+    }
+    drain();
+  }
+
   /** True when the calling thread is currently running a task of this loop. */
   public boolean inLoop() {
     return runningThread == Thread.currentThread();

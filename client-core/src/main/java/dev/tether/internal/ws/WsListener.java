@@ -50,7 +50,7 @@ final class WsListener extends WebSocketListener implements IoFailures.Reporter,
   }
 
   @Override public void report(TransportException error) {
-    if (failure.compareAndSet(null, error)) loop.execute(this);
+    if (failure.compareAndSet(null, error)) loop.executeHere(this);
   }
 
   /** On the loop: the first failure reported. */
@@ -64,7 +64,7 @@ final class WsListener extends WebSocketListener implements IoFailures.Reporter,
       // This thread now reads frames inside OkHttp until the socket ends: an Error escaping OkHttp's
       // own reading must end this connection, not just the thread.
       IoFailures.watch(this);
-      loop.execute(connection::onOpen);
+      loop.executeHere(connection::onOpen);
     } catch (Throwable t) {
       IoFailures.report(t, this);
     }
@@ -78,7 +78,7 @@ final class WsListener extends WebSocketListener implements IoFailures.Reporter,
         return;
       }
       Frame frame = Frame.text(text);
-      loop.execute(() -> connection.onFrame(frame));
+      loop.executeHere(() -> connection.onFrame(frame));
     } catch (Throwable t) {
       IoFailures.report(t, this);
     }
@@ -91,7 +91,7 @@ final class WsListener extends WebSocketListener implements IoFailures.Reporter,
         return;
       }
       Frame frame = Frame.binary(bytes);
-      loop.execute(() -> connection.onFrame(frame));
+      loop.executeHere(() -> connection.onFrame(frame));
     } catch (Throwable t) {
       IoFailures.report(t, this);
     }
@@ -111,7 +111,7 @@ final class WsListener extends WebSocketListener implements IoFailures.Reporter,
     try {
       // Answer at once (after what is queued), as RFC 6455 asks; OkHttp then closes the TCP connection.
       ws.close(CLOSE_NORMAL, null);
-      loop.execute(() -> connection.onServerClose(code, reason));
+      loop.executeHere(() -> connection.onServerClose(code, reason));
     } catch (Throwable t) {
       IoFailures.report(t, this);
     }
@@ -119,7 +119,7 @@ final class WsListener extends WebSocketListener implements IoFailures.Reporter,
 
   @Override public void onClosed(WebSocket ws, int code, String reason) {
     try {
-      loop.execute(connection::onSocketClosed);
+      loop.executeHere(connection::onSocketClosed);
     } catch (Throwable t) {
       IoFailures.report(t, this);
     }
@@ -132,7 +132,7 @@ final class WsListener extends WebSocketListener implements IoFailures.Reporter,
           && String.valueOf(t.getMessage()).startsWith(MISSED_PONG);
       if (failure.compareAndSet(null, error)) {
         pingTimeout = missedPong; // before the hand-off, which publishes it to the loop
-        loop.execute(this);
+        loop.executeHere(this);
       }
     } catch (Throwable thrown) {
       IoFailures.report(thrown, this);

@@ -7,7 +7,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The arguments of an event or an ack, bound lazily to whatever type each listener asks for. Binary
- * values ({@code byte[]}) may appear anywhere: as an argument or inside objects and arrays.
+ * values may appear anywhere: as an argument or inside objects and arrays.
+ *
+ * <p><b>Binary without copies.</b> Received binary data is kept as OkHttp delivered it, an immutable
+ * Okio {@code ByteString}. Bound to {@code ByteString} (or a read-only {@code ByteBuffer}) it is
+ * handed over as it is, with no copy; bound to {@code byte[]} each call returns a fresh copy, which
+ * the listener may keep or change.
  *
  * <p>An index past the last argument reads as null, as a missing argument reads as
  * {@code undefined} in JavaScript. Immutable and thread-safe.
@@ -37,6 +42,14 @@ public interface Args {
 
   /** Argument {@code index} as JSON (binary values appear as Socket.IO placeholder objects); a copy. */
   JsonElement json(int index);
+
+  /**
+   * Argument {@code index} as the JSON tree that was received, not a copy: the cheap way to read a
+   * payload on a hot path, or to pass it on to {@code emit}. The tree is shared with every other
+   * listener of this event (and the event history), so treat it as read-only: changing it changes
+   * what they see. Use {@link #json(int)} for a copy of your own.
+   */
+  JsonElement jsonView(int index);
 
   /** All arguments as plain Java values, see {@link #arg(int)}. */
   List<@Nullable Object> toList();

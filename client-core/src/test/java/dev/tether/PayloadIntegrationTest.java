@@ -66,6 +66,27 @@ class PayloadIntegrationTest {
   // ---- JSON types ------------------------------------------------------------------------------
 
   @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
+  void aJsonValueAndAByteStringGoOutWithoutCopiesAndComeBackAsViews(TransportMode mode) throws Exception {
+    Socket socket = connect(mode);
+    JsonValue tick = JsonValue.parse("{\"type\":\"tick\",\"n\":[1,2,3]}");
+    okio.ByteString blob = okio.ByteString.encodeUtf8("binary é");
+
+    socket.emit("echo", tick, blob);
+    socket.emit("echo", tick); // the same value again
+    Event first = socket.awaitEvent("echo", TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    Event second = socket.awaitEvent("echo", TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(first.jsonView(0)).isEqualTo(tick.element());
+    assertThat(first.arg(1, okio.ByteString.class)).isEqualTo(blob);
+    assertThat(first.arg(1, okio.ByteString.class)).as("a view, not a copy").isSameAs(first.arg(1, okio.ByteString.class));
+    assertThat(second.jsonView(0)).isEqualTo(tick.element());
+    // Relay what was received, as it is.
+    socket.emit("echo", JsonValue.adopt(second.jsonView(0)));
+    assertThat(socket.awaitEvent("echo", TIMEOUT_SECONDS, TimeUnit.SECONDS).jsonView(0)).isEqualTo(tick.element());
+  }
+
+
+  @ParameterizedTest(name = "{0}") @EnumSource(TransportMode.class)
   void everyJsonTypeEchoesBackAsPlainJava(TransportMode mode) throws Exception {
     Socket socket = connect(mode);
     Map<String, Object> nested = new LinkedHashMap<>();

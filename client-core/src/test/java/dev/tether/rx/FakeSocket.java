@@ -468,6 +468,10 @@ final class FakeSocket implements Socket {
       return GSON.toJsonTree(arg(index));
     }
 
+    @Override public JsonElement jsonView(int index) {
+      return json(index);
+    }
+
     @Override public List<@Nullable Object> toList() {
       return values;
     }

@@ -12,6 +12,7 @@ import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
+import dev.tether.JsonValue;
 import dev.tether.PayloadBindingException;
 import dev.tether.internal.wire.Payload;
 import java.io.IOException;
@@ -44,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 public final class PayloadCodec {
-  private static final ThreadLocal<@Nullable List<byte[]>> ATTACHMENTS = new ThreadLocal<>();
+  private static final ThreadLocal<@Nullable List<ByteString>> ATTACHMENTS = new ThreadLocal<>();
 
   private final Gson gson;
 
@@ -56,6 +57,7 @@ public final class PayloadCodec {
     this.gson = gson.newBuilder()
         .serializeNulls()
         .registerTypeAdapterFactory(new BinaryAdapterFactory())
+        .registerTypeAdapter(JsonValue.class, new JsonValueAdapter())
         .create();
   }
 
@@ -66,8 +68,8 @@ public final class PayloadCodec {
    * @throws PayloadBindingException if Gson cannot serialize a value
    */
   public Payload encode(@Nullable String first, @Nullable Object[] values) {
-    List<byte[]> attachments = new ArrayList<>();
-    List<byte[]> previous = ATTACHMENTS.get();
+    List<ByteString> attachments = new ArrayList<>();
+    List<ByteString> previous = ATTACHMENTS.get();
     ATTACHMENTS.set(attachments);
     try {
       JsonArray array = new JsonArray();
@@ -75,7 +77,7 @@ public final class PayloadCodec {
       for (int i = 0; i < values.length; i++) {
         Object value = values[i];
         try {
-          array.add(value == null ? JsonNull.INSTANCE : gson.toJsonTree(value));
+          array.add(toTree(value));
         } catch (RuntimeException e) {
           throw new PayloadBindingException("cannot serialize argument " + i + " ("
               + value.getClass().getName() + "): " + e.getMessage(), e);
@@ -87,10 +89,22 @@ public final class PayloadCodec {
     }
   }
 
+  /**
+   * One argument as a JSON tree: a {@link JsonValue} as it is (immutable by contract), a
+   * {@code JsonElement} as a structural copy (the snapshot, without a trip through Gson's adapters),
+   * anything else through Gson.
+   */
+  private JsonElement toTree(@Nullable Object value) {
+    if (value == null) return JsonNull.INSTANCE;
+    if (value instanceof JsonValue) return ((JsonValue) value).element();
+    if (value instanceof JsonElement) return ((JsonElement) value).deepCopy();
+    return gson.toJsonTree(value);
+  }
+
   /** Binds {@code element} to {@code type}, resolving placeholders against {@code attachments}. */
-  public <T> @Nullable T bind(JsonElement element, Type type, List<byte[]> attachments, String context) {
+  public <T> @Nullable T bind(JsonElement element, Type type, List<ByteString> attachments, String context) {
     if (element.isJsonNull()) return null;
-    List<byte[]> previous = ATTACHMENTS.get();
+    List<ByteString> previous = ATTACHMENTS.get();
     ATTACHMENTS.set(attachments);
     try {
       @SuppressWarnings("unchecked")
@@ -104,8 +118,8 @@ public final class PayloadCodec {
     }
   }
 
-  /** Plain Java view: String, Long, Double, Boolean, byte[], List, Map or null. */
-  public static @Nullable Object toJava(JsonElement element, List<byte[]> attachments) {
+  /** Plain Java view: String, Long, Double, Boolean, byte[] (a fresh copy), List, Map or null. */
+  public static @Nullable Object toJava(JsonElement element, List<ByteString> attachments) {
     if (element.isJsonNull()) return null;
     if (element.isJsonPrimitive()) {
       JsonPrimitive primitive = element.getAsJsonPrimitive();
@@ -119,8 +133,8 @@ public final class PayloadCodec {
       return list;
     }
     JsonObject object = element.getAsJsonObject();
-    byte[] binary = placeholder(object, attachments);
-    if (binary != null) return binary.clone();
+    ByteString binary = placeholder(object, attachments);
+    if (binary != null) return binary.toByteArray();
     Map<String, @Nullable Object> map = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
       map.put(entry.getKey(), toJava(entry.getValue(), attachments));
@@ -148,7 +162,7 @@ public final class PayloadCodec {
   }
 
   /** The attachment a placeholder object points to, or null if {@code object} is no placeholder. */
-  static byte @Nullable [] placeholder(JsonObject object, List<byte[]> attachments) {
+  static @Nullable ByteString placeholder(JsonObject object, List<ByteString> attachments) {
     if (object.size() != 2) return null;
     JsonElement flag = object.get("_placeholder");
     JsonElement num = object.get("num");
@@ -172,41 +186,45 @@ public final class PayloadCodec {
     return primitive.isString() ? "a string" : primitive.isBoolean() ? "a boolean" : "a number";
   }
 
-  /** Writes binary values as placeholders (collecting them) and reads placeholders back. */
+  /**
+   * Writes binary values as placeholders (collecting them) and reads placeholders back. Attachments
+   * are immutable {@link ByteString}s, so each kind of value costs at most one copy each way: an
+   * emitted {@code byte[]} or {@code ByteBuffer} is copied once (the snapshot every argument gets),
+   * a {@code ByteString} not at all; a received attachment bound to {@code byte[]} is copied once (a
+   * fresh array per call, so a listener may keep or change it), to {@code ByteString} or a read-only
+   * {@code ByteBuffer} not at all.
+   */
   private static final class BinaryAdapterFactory implements TypeAdapterFactory {
     @Override @SuppressWarnings("unchecked")
     public <T> @Nullable TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
       Class<? super T> raw = type.getRawType();
       if (raw == byte[].class) return (TypeAdapter<T>) new BinaryAdapter<byte[]>() {
-        @Override byte[] bytes(byte[] value) {
+        @Override ByteString bytes(byte[] value) {
           // A snapshot, as for every other argument: the caller may reuse its array after emit
           // returns, while the packet can still wait in the send buffer.
-          return value.clone();
+          return ByteString.of(value);
         }
 
-        @Override byte[] wrap(byte[] bytes) {
-          return bytes;
+        @Override byte[] wrap(ByteString bytes) {
+          return bytes.toByteArray();
         }
       };
       if (raw == ByteString.class) return (TypeAdapter<T>) new BinaryAdapter<ByteString>() {
-        @Override byte[] bytes(ByteString value) {
-          return value.toByteArray();
+        @Override ByteString bytes(ByteString value) {
+          return value;
         }
 
-        @Override ByteString wrap(byte[] bytes) {
-          return ByteString.of(bytes);
+        @Override ByteString wrap(ByteString bytes) {
+          return bytes;
         }
       };
       if (ByteBuffer.class.isAssignableFrom(raw)) return (TypeAdapter<T>) new BinaryAdapter<ByteBuffer>() {
-        @Override byte[] bytes(ByteBuffer value) {
-          ByteBuffer copy = value.duplicate();
-          byte[] bytes = new byte[copy.remaining()];
-          copy.get(bytes);
-          return bytes;
+        @Override ByteString bytes(ByteBuffer value) {
+          return ByteString.of(value.duplicate());
         }
 
-        @Override ByteBuffer wrap(byte[] bytes) {
-          return ByteBuffer.wrap(bytes);
+        @Override ByteBuffer wrap(ByteString bytes) {
+          return bytes.asByteBuffer();
         }
       };
       return null;
@@ -214,16 +232,18 @@ public final class PayloadCodec {
   }
 
   private abstract static class BinaryAdapter<B> extends TypeAdapter<B> {
-    abstract byte[] bytes(B value);
+    /** What is sent for {@code value}: never shares anything mutable with the caller. */
+    abstract ByteString bytes(B value);
 
-    abstract B wrap(byte[] bytes);
+    /** What a listener gets for a received attachment. */
+    abstract B wrap(ByteString bytes);
 
     @Override public void write(JsonWriter out, @Nullable B value) throws IOException {
       if (value == null) {
         out.nullValue();
         return;
       }
-      List<byte[]> attachments = ATTACHMENTS.get();
+      List<ByteString> attachments = ATTACHMENTS.get();
       if (attachments == null) throw new IllegalStateException("binary value outside a Tether payload");
       out.beginObject().name("_placeholder").value(true).name("num").value(attachments.size()).endObject();
       attachments.add(bytes(value));
@@ -242,7 +262,7 @@ public final class PayloadCodec {
         in.endArray();
         byte[] bytes = new byte[list.size()];
         for (int i = 0; i < bytes.length; i++) bytes[i] = list.get(i);
-        return wrap(bytes);
+        return wrap(ByteString.of(bytes));
       }
       JsonObject object = new JsonObject();
       in.beginObject();
@@ -258,10 +278,31 @@ public final class PayloadCodec {
         }
       }
       in.endObject();
-      List<byte[]> attachments = ATTACHMENTS.get();
-      byte[] bytes = placeholder(object, attachments == null ? Collections.<byte[]>emptyList() : attachments);
+      List<ByteString> attachments = ATTACHMENTS.get();
+      ByteString bytes = placeholder(object, attachments == null ? Collections.<ByteString>emptyList() : attachments);
       if (bytes == null) throw new IllegalStateException("expected binary data, found an object");
-      return wrap(bytes.clone());
+      return wrap(bytes);
+    }
+  }
+
+  /** A {@link JsonValue} nested inside another value: written as its tree; read from any JSON. */
+  private static final class JsonValueAdapter extends TypeAdapter<JsonValue> {
+    private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
+
+    @Override public void write(JsonWriter out, @Nullable JsonValue value) throws IOException {
+      if (value == null) {
+        out.nullValue();
+      } else {
+        ELEMENTS.write(out, value.element());
+      }
+    }
+
+    @Override public @Nullable JsonValue read(JsonReader in) throws IOException {
+      if (in.peek() == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      return JsonValue.adopt(ELEMENTS.read(in));
     }
   }
 }

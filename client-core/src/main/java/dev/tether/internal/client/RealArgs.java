@@ -8,12 +8,13 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
 /** Arguments as received: JSON with placeholders plus attachments, bound on demand. Immutable. */
 class RealArgs implements Args {
   private final JsonArray values;
-  private final List<byte[]> attachments;
+  private final List<ByteString> attachments;
   private final PayloadCodec codec;
   private final String context;
 
@@ -21,7 +22,7 @@ class RealArgs implements Args {
    * @param values the arguments (never mutated afterwards)
    * @param context names the payload in error messages, e.g. {@code event 'news'}
    */
-  RealArgs(JsonArray values, List<byte[]> attachments, PayloadCodec codec, String context) {
+  RealArgs(JsonArray values, List<ByteString> attachments, PayloadCodec codec, String context) {
     this.values = values;
     this.attachments = attachments;
     this.codec = codec;
@@ -31,7 +32,7 @@ class RealArgs implements Args {
   static RealArgs of(@Nullable JsonElement single, PayloadCodec codec, String context) {
     JsonArray array = new JsonArray();
     if (single != null) array.add(single);
-    return new RealArgs(array, Collections.<byte[]>emptyList(), codec, context);
+    return new RealArgs(array, Collections.<ByteString>emptyList(), codec, context);
   }
 
   @Override public int size() {
@@ -70,6 +71,10 @@ class RealArgs implements Args {
 
   @Override public JsonElement json(int index) {
     return element(index).deepCopy();
+  }
+
+  @Override public JsonElement jsonView(int index) {
+    return element(index);
   }
 
   @Override public List<@Nullable Object> toList() {

@@ -3,6 +3,7 @@ package dev.tether.internal.client;
 import com.google.gson.JsonArray;
 import dev.tether.Event;
 import java.util.List;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
 /** An event with its arguments and, when the server asked for one, a once-only ack. Thread-safe. */
@@ -16,7 +17,7 @@ final class RealEvent extends RealArgs implements Event {
   private final @Nullable Acker acker;
   private final java.util.concurrent.atomic.AtomicBoolean acked = new java.util.concurrent.atomic.AtomicBoolean();
 
-  RealEvent(String name, JsonArray args, List<byte[]> attachments, PayloadCodec codec, @Nullable Acker acker) {
+  RealEvent(String name, JsonArray args, List<ByteString> attachments, PayloadCodec codec, @Nullable Acker acker) {
     super(args, attachments, codec, "event '" + name + "'");
     this.name = name;
     this.acker = acker;

@@ -39,7 +39,8 @@ public final class EngineIoV4 implements EngineProtocol {
     String[] base64 = new String[packets.size()];
     for (int i = 0; i < packets.size(); i++) {
       EnginePacket packet = packets.get(i);
-      if (packet.binary() != null) base64[i] = ByteString.of(packet.binary()).base64();
+      ByteString binary = packet.binary();
+      if (binary != null) base64[i] = binary.base64();
       total += framedSize(packet, i == 0);
     }
     if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("payload too large: " + total);
@@ -63,8 +64,8 @@ public final class EngineIoV4 implements EngineProtocol {
 
   @Override public long framedSize(EnginePacket packet, boolean first) {
     long separator = first ? 0 : 1;
-    byte[] binary = packet.binary();
-    if (binary != null) return separator + 1 + 4L * ((binary.length + 2) / 3);
+    ByteString binary = packet.binary();
+    if (binary != null) return separator + 1 + 4L * ((binary.size() + 2) / 3);
     String text = packet.text();
     return separator + 1 + (text == null ? 0 : Utf8.size(text));
   }
@@ -145,7 +146,7 @@ public final class EngineIoV4 implements EngineProtocol {
     if (first == 'b') {
       byte[] data = new byte[Base64.decode(body, from + 1, to, null)];
       Base64.decode(body, from + 1, to, data);
-      return EnginePacket.binary(data);
+      return EnginePacket.binary(data); // the one copy a polling attachment takes
     }
     EnginePacket.Type type = EnginePacket.Type.fromCode(first);
     if (type == null) throw new IllegalStateException("not checked: " + printable(first));
@@ -259,14 +260,14 @@ public final class EngineIoV4 implements EngineProtocol {
 
   /** In v4 a binary frame is the raw message bytes, with no type prefix. */
   @Override public ByteString encodeBinaryFrame(EnginePacket packet) {
-    byte[] binary = packet.binary();
+    ByteString binary = packet.binary();
     if (binary == null) throw new IllegalArgumentException("not a binary packet: " + packet);
-    return ByteString.of(binary);
+    return binary;
   }
 
   @Override public long frameSize(EnginePacket packet) {
-    byte[] binary = packet.binary();
-    if (binary != null) return binary.length;
+    ByteString binary = packet.binary();
+    if (binary != null) return binary.size();
     String text = packet.text();
     return 1 + (text == null ? 0 : Utf8.size(text));
   }
@@ -276,7 +277,7 @@ public final class EngineIoV4 implements EngineProtocol {
   }
 
   @Override public EnginePacket decodeBinaryFrame(ByteString bytes) {
-    return EnginePacket.binary(bytes.toByteArray());
+    return EnginePacket.binary(bytes); // OkHttp's ByteString is immutable: kept as it is
   }
 
   /** Decodes one packet as it appears in a polling payload or a WebSocket text frame. */
@@ -286,7 +287,7 @@ public final class EngineIoV4 implements EngineProtocol {
     if (first == 'b') {
       ByteString decoded = ByteString.decodeBase64(encoded.substring(1));
       if (decoded == null) throw new MalformedPacketException("invalid base64 in binary packet");
-      return EnginePacket.binary(decoded.toByteArray());
+      return EnginePacket.binary(decoded);
     }
     EnginePacket.Type type = EnginePacket.Type.fromCode(first);
     if (type == null) {

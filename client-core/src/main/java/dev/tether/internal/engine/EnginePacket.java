@@ -1,11 +1,12 @@
 package dev.tether.internal.engine;
 
-import java.util.Arrays;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One Engine.IO packet: a type plus optional text, or (messages only) binary data. Immutable once
- * built; the byte array of a binary packet is owned by the packet and must not be modified.
+ * One Engine.IO packet: a type plus optional text, or (messages only) binary data. Immutable: binary
+ * data is an Okio {@link ByteString}, so a WebSocket frame goes from OkHttp to the listener, and from
+ * an emit to OkHttp, without being copied.
  */
 public final class EnginePacket {
   /** Packet types, identical in Engine.IO v3 and v4. */
@@ -38,9 +39,9 @@ public final class EnginePacket {
 
   private final Type type;
   private final @Nullable String text;
-  private final byte @Nullable [] binary;
+  private final @Nullable ByteString binary;
 
-  private EnginePacket(Type type, @Nullable String text, byte @Nullable [] binary) {
+  private EnginePacket(Type type, @Nullable String text, @Nullable ByteString binary) {
     this.type = type;
     this.text = text;
     this.binary = binary;
@@ -54,9 +55,14 @@ public final class EnginePacket {
     return new EnginePacket(Type.MESSAGE, text, null);
   }
 
-  /** A binary message. Takes ownership of {@code data}. */
-  public static EnginePacket binary(byte[] data) {
+  /** A binary message. */
+  public static EnginePacket binary(ByteString data) {
     return new EnginePacket(Type.MESSAGE, null, data);
+  }
+
+  /** A binary message of a copy of {@code data}. */
+  public static EnginePacket binary(byte[] data) {
+    return binary(ByteString.of(data));
   }
 
   public Type type() {
@@ -72,8 +78,8 @@ public final class EnginePacket {
     return text;
   }
 
-  /** The binary payload, or null for a text packet. Do not modify. */
-  public byte @Nullable [] binary() {
+  /** The binary payload, or null for a text packet. */
+  public @Nullable ByteString binary() {
     return binary;
   }
 
@@ -82,15 +88,15 @@ public final class EnginePacket {
     EnginePacket other = (EnginePacket) o;
     return type == other.type
         && (text == null ? other.text == null : text.equals(other.text))
-        && Arrays.equals(binary, other.binary);
+        && (binary == null ? other.binary == null : binary.equals(other.binary));
   }
 
   @Override public int hashCode() {
-    return 31 * (31 * type.hashCode() + (text == null ? 0 : text.hashCode())) + Arrays.hashCode(binary);
+    return 31 * (31 * type.hashCode() + (text == null ? 0 : text.hashCode())) + (binary == null ? 0 : binary.hashCode());
   }
 
   @Override public String toString() {
-    if (binary != null) return type + "<" + binary.length + " bytes>";
+    if (binary != null) return type + "<" + binary.size() + " bytes>";
     return text == null ? type.toString() : type + "(" + text.length() + " chars)";
   }
 }

@@ -145,8 +145,8 @@ final class WriteQueue {
 
   /** Cheap and transport-independent: what counts is the order of magnitude, not the framing. */
   private static long weight(EnginePacket packet) {
-    byte[] binary = packet.binary();
-    if (binary != null) return binary.length + 1;
+    okio.ByteString binary = packet.binary();
+    if (binary != null) return binary.size() + 1;
     String text = packet.text();
     return text == null ? 1 : text.length() + 1;
   }

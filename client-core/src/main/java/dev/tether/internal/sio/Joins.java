@@ -273,7 +273,7 @@ abstract class Joins {
       JsonArray args = new JsonArray();
       args.add(data == null ? com.google.gson.JsonNull.INSTANCE : data);
       host.listener().onEvent(new IncomingEvent(namespace, Socket.SERVER_ERROR, args,
-          Collections.<byte[]>emptyList(), null, null, wireBytes));
+          Collections.<okio.ByteString>emptyList(), null, null, wireBytes));
     }
 
     @Override void onDisconnect(String namespace) {

@@ -4,10 +4,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,10 +55,10 @@ public final class SioPacket {
   private final String namespace;
   private final @Nullable Long ackId;
   private final @Nullable JsonElement data;
-  private final List<byte[]> attachments;
+  private final List<ByteString> attachments;
 
   private SioPacket(Type type, String namespace, @Nullable Long ackId, @Nullable JsonElement data,
-      List<byte[]> attachments) {
+      List<ByteString> attachments) {
     this.type = type;
     this.namespace = namespace;
     this.ackId = ackId;
@@ -73,7 +73,7 @@ public final class SioPacket {
    * ({@link SocketIoV5#encode} checks it).
    */
   public static SioPacket of(Type type, String namespace, @Nullable Long ackId,
-      @Nullable JsonElement data, List<byte[]> attachments) {
+      @Nullable JsonElement data, List<ByteString> attachments) {
     checkNamespace(namespace);
     if (ackId != null && ackId < 0) throw new IllegalArgumentException("negative ack id: " + ackId);
     if (type.isBinary() && attachments.isEmpty()) {
@@ -82,25 +82,25 @@ public final class SioPacket {
     if (!type.isBinary() && !attachments.isEmpty()) {
       throw new IllegalArgumentException(type + " cannot carry attachments");
     }
-    List<byte[]> copy;
+    List<ByteString> copy;
     if (attachments.isEmpty()) {
       copy = Collections.emptyList();
     } else {
-      for (byte[] attachment : attachments) {
+      for (ByteString attachment : attachments) {
         if (attachment == null) throw new NullPointerException("attachment");
       }
-      copy = Collections.unmodifiableList(new ArrayList<byte[]>(attachments));
+      copy = Collections.unmodifiableList(new ArrayList<ByteString>(attachments));
     }
     return new SioPacket(type, namespace, ackId, data, copy);
   }
 
   /** CONNECT to {@code namespace}, with the auth object or none. */
   public static SioPacket connect(String namespace, @Nullable JsonObject auth) {
-    return of(Type.CONNECT, namespace, null, auth, Collections.<byte[]>emptyList());
+    return of(Type.CONNECT, namespace, null, auth, Collections.<ByteString>emptyList());
   }
 
   public static SioPacket disconnect(String namespace) {
-    return of(Type.DISCONNECT, namespace, null, null, Collections.<byte[]>emptyList());
+    return of(Type.DISCONNECT, namespace, null, null, Collections.<ByteString>emptyList());
   }
 
   /**
@@ -110,20 +110,20 @@ public final class SioPacket {
    * attachment has a placeholder.
    */
   public static SioPacket event(String namespace, JsonArray data, @Nullable Long ackId,
-      List<byte[]> attachments) {
+      List<ByteString> attachments) {
     Type type = attachments.isEmpty() ? Type.EVENT : Type.BINARY_EVENT;
     return checked(of(type, namespace, ackId, data, attachments));
   }
 
   /** ACK, or BINARY_ACK when {@code attachments} is non-empty. {@code data} is the argument array. */
-  public static SioPacket ack(String namespace, long ackId, JsonArray data, List<byte[]> attachments) {
+  public static SioPacket ack(String namespace, long ackId, JsonArray data, List<ByteString> attachments) {
     Type type = attachments.isEmpty() ? Type.ACK : Type.BINARY_ACK;
     return checked(of(type, namespace, ackId, data, attachments));
   }
 
   /** CONNECT_ERROR; {@code data} is {@code {"message":…, "data"?:…}} or (legacy) a string. */
   public static SioPacket connectError(String namespace, JsonElement data) {
-    return checked(of(Type.CONNECT_ERROR, namespace, null, data, Collections.<byte[]>emptyList()));
+    return checked(of(Type.CONNECT_ERROR, namespace, null, data, Collections.<ByteString>emptyList()));
   }
 
   private static SioPacket checked(SioPacket packet) {
@@ -188,7 +188,7 @@ public final class SioPacket {
   }
 
   /** The binary attachments: empty unless BINARY_*; element i is placeholder num i. Do not modify. */
-  public List<byte[]> attachments() {
+  public List<ByteString> attachments() {
     return attachments;
   }
 
@@ -201,7 +201,7 @@ public final class SioPacket {
     if (data == null ? other.data != null : !data.equals(other.data)) return false;
     if (attachments.size() != other.attachments.size()) return false;
     for (int i = 0; i < attachments.size(); i++) {
-      if (!Arrays.equals(attachments.get(i), other.attachments.get(i))) return false;
+      if (!attachments.get(i).equals(other.attachments.get(i))) return false;
     }
     return true;
   }
@@ -214,8 +214,8 @@ public final class SioPacket {
     int result = type.hashCode();
     result = 31 * result + namespace.hashCode();
     result = 31 * result + (ackId == null ? 0 : ackId.hashCode());
-    for (byte[] attachment : attachments) {
-      result = 31 * result + Arrays.hashCode(attachment);
+    for (ByteString attachment : attachments) {
+      result = 31 * result + attachment.hashCode();
     }
     return result;
   }
@@ -251,7 +251,7 @@ public final class SioPacket {
           out.append('…');
           break;
         }
-        out.append(attachments.get(i).length).append('B');
+        out.append(attachments.get(i).size()).append('B');
       }
       out.append(']');
     }

@@ -19,6 +19,7 @@ import dev.tether.internal.wire.IncomingEvent;
 import dev.tether.internal.wire.Payload;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -202,9 +203,9 @@ final class SocketIoConnection implements Connection {
 
     @Override public void onMessage(EnginePacket message) {
       if (closed) return;
-      byte[] binary = message.binary();
+      ByteString binary = message.binary();
       String text = message.text();
-      pendingBytes += binary != null ? binary.length : text != null ? text.length() : 0;
+      pendingBytes += binary != null ? binary.size() : text != null ? text.length() : 0;
       SioPacket packet;
       try {
         packet = decoder.decode(message);

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +58,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
   /** The canonical wire form of a packet already checked: header text, then one binary message per attachment. */
   static List<EnginePacket> write(SioPacket packet) {
     SioPacket.Type type = packet.type();
-    List<byte[]> attachments = packet.attachments();
+    List<ByteString> attachments = packet.attachments();
     StringBuilder out = new StringBuilder();
     out.append((char) ('0' + type.code()));
     if (type.isBinary()) out.append(attachments.size()).append('-');
@@ -70,7 +71,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
     if (attachments.isEmpty()) return Collections.singletonList(header);
     List<EnginePacket> messages = new ArrayList<EnginePacket>(1 + attachments.size());
     messages.add(header);
-    for (byte[] attachment : attachments) messages.add(EnginePacket.binary(attachment));
+    for (ByteString attachment : attachments) messages.add(EnginePacket.binary(attachment));
     return Collections.unmodifiableList(messages);
   }
 
@@ -162,7 +163,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
     private final PayloadRules rules;
     /** The header of the binary packet whose attachments are being collected, or null. */
     private @Nullable Header pending;
-    private final List<byte[]> received = new ArrayList<byte[]>();
+    private final List<ByteString> received = new ArrayList<ByteString>();
     private long receivedBytes;
 
     V5Decoder(Limits limits, PayloadRules rules) {
@@ -175,7 +176,7 @@ public final class SocketIoV5 implements SocketIoProtocol {
       if (message.type() != EnginePacket.Type.MESSAGE) {
         throw new IllegalArgumentException("not an Engine.IO message: " + message.type());
       }
-      byte[] binary = message.binary();
+      ByteString binary = message.binary();
       if (binary != null) return attachment(binary);
       Header header = pending;
       if (header != null) {
@@ -189,19 +190,19 @@ public final class SocketIoV5 implements SocketIoProtocol {
       header = parse(text, limits, rules);
       if (!header.type.isBinary()) {
         return SioPacket.of(header.type, header.namespace, header.ackId, header.data,
-            Collections.<byte[]>emptyList());
+            Collections.<ByteString>emptyList());
       }
       pending = header;
       return null;
     }
 
-    private @Nullable SioPacket attachment(byte[] bytes) throws SioDecodingException {
+    private @Nullable SioPacket attachment(ByteString bytes) throws SioDecodingException {
       Header header = pending;
       if (header == null) {
         throw new SioDecodingException(
             "unexpected binary message: no binary packet is waiting for attachments");
       }
-      receivedBytes += bytes.length;
+      receivedBytes += bytes.size();
       if (receivedBytes > limits.maxAttachmentBytes()) {
         reset();
         throw new SioDecodingException("attachments of a " + header.type + " exceed "

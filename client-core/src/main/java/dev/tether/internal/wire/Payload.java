@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.List;
+import okio.ByteString;
 
 /**
  * Values as they cross the seam: a JSON array in which binary values are placeholders
@@ -13,9 +14,9 @@ import java.util.List;
  */
 public final class Payload {
   public final JsonArray json;
-  public final List<byte[]> attachments;
+  public final List<ByteString> attachments;
 
-  public Payload(JsonArray json, List<byte[]> attachments) {
+  public Payload(JsonArray json, List<ByteString> attachments) {
     this.json = json;
     this.attachments = attachments;
   }
@@ -23,7 +24,7 @@ public final class Payload {
   /** Serialized size: the JSON text in UTF-8 bytes plus the binary bytes. What send limits count. */
   public long size() {
     long bytes = dev.tether.internal.util.Utf8.size(json.toString());
-    for (byte[] attachment : attachments) bytes += attachment.length;
+    for (ByteString attachment : attachments) bytes += attachment.size();
     return bytes;
   }
 

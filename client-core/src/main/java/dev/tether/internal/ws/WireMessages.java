@@ -42,8 +42,7 @@ final class WireMessages {
       JsonElement element = json.get(i);
       int index = payload.attachments.isEmpty() ? -1 : Payload.attachmentIndex(element);
       if (index >= 0 && index < payload.attachments.size()) {
-        // A copy, but the only one: OkHttp sends a ByteString, and the frame is made from this one.
-        args.add(ByteString.of(payload.attachments.get(index)));
+        args.add(payload.attachments.get(index)); // immutable: OkHttp sends it as it is
         binaries++;
       } else {
         args.add(element);
@@ -61,12 +60,12 @@ final class WireMessages {
   /** The arguments of {@code message} as the seam carries them. */
   static Payload payload(Message message) {
     JsonArray json = new JsonArray(message.size());
-    List<byte[]> attachments = Collections.emptyList();
+    List<ByteString> attachments = Collections.emptyList();
     for (int i = 0; i < message.size(); i++) {
       if (message.isBinary(i)) {
         if (attachments.isEmpty()) attachments = new ArrayList<>();
         json.add(Payload.placeholder(attachments.size()));
-        attachments.add(message.binary(i).toByteArray());
+        attachments.add(message.binary(i));
       } else {
         json.add(message.json(i));
       }

@@ -18,7 +18,7 @@ class EventHistoryTest {
   private Event event(String name, int i) {
     JsonArray args = new JsonArray();
     args.add(i);
-    return new RealEvent(name, args, Collections.<byte[]>emptyList(), codec, null);
+    return new RealEvent(name, args, Collections.<okio.ByteString>emptyList(), codec, null);
   }
 
   @Test void keepsTheNewestEventsWithinTheCount() throws Exception {

@@ -199,7 +199,7 @@ final class FakeServer implements ServerProtocol, Connector, AutoCloseable {
         for (int i = from; i < from + count; i++) {
           JsonArray args = new JsonArray();
           args.add(i);
-          List<byte[]> none = Collections.emptyList();
+          List<okio.ByteString> none = Collections.emptyList();
           listener.onEvent(new IncomingEvent(namespace, "counted", args, none, null, "offset-" + i, wireBytes));
         }
       });

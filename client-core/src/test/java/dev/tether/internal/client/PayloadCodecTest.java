@@ -68,12 +68,57 @@ class PayloadCodecTest {
   @Test void bindingANullMemberKeepsTheKey() {
     PayloadCodec codec = new PayloadCodec(new Gson());
     Map<String, @Nullable Object> bound = codec.bind(JsonParser.parseString("{\"a\":1,\"n\":null}"),
-        new TypeToken<Map<String, Object>>() { }.getType(), Collections.<byte[]>emptyList(), "argument 0");
+        new TypeToken<Map<String, Object>>() { }.getType(), Collections.<okio.ByteString>emptyList(), "argument 0");
 
     assertThat(bound).containsEntry("n", null).containsKey("a");
     @SuppressWarnings("unchecked")
     Map<String, @Nullable Object> plain = (Map<String, @Nullable Object>) PayloadCodec.toJava(
-        JsonParser.parseString("{\"n\":null}"), Collections.<byte[]>emptyList());
+        JsonParser.parseString("{\"n\":null}"), Collections.<okio.ByteString>emptyList());
     assertThat(plain).containsEntry("n", null);
+  }
+
+  @Test void aJsonValueIsSentAsItIsAndAJsonElementAsASnapshot() {
+    PayloadCodec codec = new PayloadCodec(new Gson());
+    dev.tether.JsonValue value = dev.tether.JsonValue.parse("{\"a\":[1,2]}");
+    JsonObject element = new JsonObject();
+    element.addProperty("b", 1);
+
+    dev.tether.internal.wire.Payload payload = codec.encode("e", new Object[] {value, element});
+    element.addProperty("b", 2); // after the emit: not what is sent
+
+    assertThat(payload.json.get(1)).as("no copy of a JsonValue").isSameAs(value.element());
+    assertThat(payload.json.get(2)).isNotSameAs(element);
+    assertThat(payload.json.toString()).isEqualTo("[\"e\",{\"a\":[1,2]},{\"b\":1}]");
+    Map<String, Object> nested = Collections.singletonMap("v", value);
+    assertThat(codec.encode("e", new Object[] {nested}).json.toString()).isEqualTo("[\"e\",{\"v\":{\"a\":[1,2]}}]");
+  }
+
+  @Test void receivedBinaryBindsToByteStringWithoutACopyAndToByteArrayAsAFreshCopyEachTime() {
+    PayloadCodec codec = new PayloadCodec(new Gson());
+    okio.ByteString received = okio.ByteString.of(new byte[] {1, 2, 3});
+    com.google.gson.JsonArray args = new com.google.gson.JsonArray();
+    args.add(dev.tether.internal.wire.Payload.placeholder(0));
+    RealArgs view = new RealArgs(args, Collections.singletonList(received), codec, "event 'b'");
+
+    assertThat(view.arg(0, okio.ByteString.class)).isSameAs(received);
+    assertThat(view.arg(0, java.nio.ByteBuffer.class).isReadOnly()).isTrue();
+    byte[] first = view.arg(0, byte[].class);
+    first[0] = 9; // the listener's own copy
+    assertThat(view.arg(0, byte[].class)).containsExactly(1, 2, 3);
+    assertThat((byte[]) view.arg(0)).containsExactly(1, 2, 3);
+    assertThat(view.jsonView(0)).isSameAs(args.get(0));
+    assertThat(view.json(0)).isEqualTo(args.get(0)).isNotSameAs(args.get(0));
+  }
+
+  @Test void aSentByteStringIsNotCopiedAndASentByteArrayIsASnapshot() {
+    PayloadCodec codec = new PayloadCodec(new Gson());
+    okio.ByteString shared = okio.ByteString.of(new byte[] {4, 5});
+    byte[] mine = {6, 7};
+
+    dev.tether.internal.wire.Payload payload = codec.encode("e", new Object[] {shared, mine});
+    mine[0] = 0;
+
+    assertThat(payload.attachments.get(0)).isSameAs(shared);
+    assertThat(payload.attachments.get(1).toByteArray()).containsExactly(6, 7);
   }
 }

@@ -69,7 +69,7 @@ class EngineIoV3IntegrationTest {
       client.send(BINARY_ECHO);
       client.sendBinary(new byte[] {1, 2, 3, 4});
       assertThat(client.events.awaitText()).isEqualTo(BINARY_ECHO);
-      assertThat(client.events.awaitMessage().binary()).containsExactly(1, 2, 3, 4);
+      assertThat(client.events.awaitMessage().binary().toByteArray()).containsExactly(1, 2, 3, 4);
 
       client.close();
       assertThat(client.events.awaitClose().value).isEqualTo(DisconnectReason.IO_CLIENT_DISCONNECT);
@@ -85,10 +85,10 @@ class EngineIoV3IntegrationTest {
       client.send(BINARY_ECHO);
       client.sendBinary(new byte[] {1, 2, 3, 4});
       assertThat(client.events.awaitText()).isEqualTo(BINARY_ECHO);
-      assertThat(client.events.awaitMessage().binary()).containsExactly(1, 2, 3, 4);
+      assertThat(client.events.awaitMessage().binary().toByteArray()).containsExactly(1, 2, 3, 4);
       client.send("2[\"emit-binary\",3000]");
       assertThat(client.events.awaitText()).isEqualTo("51-[\"binary\",{\"_placeholder\":true,\"num\":0}]");
-      byte[] data = client.events.awaitMessage().binary();
+      byte[] data = client.events.awaitMessage().binary().toByteArray();
       assertThat(data).hasSize(3000);
       for (int i = 0; i < data.length; i++) assertThat(data[i] & 0xff).isEqualTo(i % 256);
 

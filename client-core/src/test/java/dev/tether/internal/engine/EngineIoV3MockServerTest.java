@@ -149,7 +149,7 @@ class EngineIoV3MockServerTest {
     engine.respondToPoll(new MockResponse().setHeader("Content-Type", "application/octet-stream")
         .setBody(new Buffer().write(ByteString.decodeHex("0004ff34e282ac0105ff0401020304"))));
     assertThat(recorder.awaitText()).isEqualTo("€");
-    assertThat(recorder.awaitMessage().binary()).containsExactly(1, 2, 3, 4);
+    assertThat(recorder.awaitMessage().binary().toByteArray()).containsExactly(1, 2, 3, 4);
   }
 
   @Test void aServerCloseInAPollEndsTheSession() throws Exception {

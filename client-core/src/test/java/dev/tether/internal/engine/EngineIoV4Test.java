@@ -115,7 +115,7 @@ class EngineIoV4Test {
   @Test void row12_binaryMessageKeepsItsBytes() {
     EnginePacket packet = EnginePacket.binary(new byte[] {1, 2, 3, 4});
     assertThat(packet.isBinary()).isTrue();
-    assertThat(packet.binary()).containsExactly(1, 2, 3, 4);
+    assertThat(packet.binary().toByteArray()).containsExactly(1, 2, 3, 4);
     assertThat(packet.type()).isEqualTo(MESSAGE);
   }
 

@@ -76,12 +76,12 @@ class EnginePollingIntegrationTest {
     client.sendBinary(new byte[0]);
     assertThat(client.events.awaitText())
         .isEqualTo("52-[\"echo\",{\"_placeholder\":true,\"num\":0},{\"n\":{\"_placeholder\":true,\"num\":1}}]");
-    assertThat(client.events.awaitMessage().binary()).containsExactly(1, 2, 3, 4);
-    assertThat(client.events.awaitMessage().binary()).isEmpty();
+    assertThat(client.events.awaitMessage().binary().toByteArray()).containsExactly(1, 2, 3, 4);
+    assertThat(client.events.awaitMessage().binary().toByteArray()).isEmpty();
 
     client.send("2[\"emit-binary\",600]");
     assertThat(client.events.awaitText()).isEqualTo("51-[\"binary\",{\"_placeholder\":true,\"num\":0}]");
-    byte[] data = client.events.awaitMessage().binary();
+    byte[] data = client.events.awaitMessage().binary().toByteArray();
     assertThat(data).hasSize(600);
     for (int i = 0; i < data.length; i++) assertThat(data[i] & 0xff).isEqualTo(i % 256);
     client.close();

@@ -176,7 +176,7 @@ class EngineSocketMockServerTest {
 
     EnginePacket binary = recorder.awaitMessage();
     assertThat(binary.isBinary()).isTrue();
-    assertThat(binary.binary()).containsExactly(1, 2, 3, 4);
+    assertThat(binary.binary().toByteArray()).containsExactly(1, 2, 3, 4);
     assertThat(recorder.awaitText()).isEqualTo("h€llo");
   }
 

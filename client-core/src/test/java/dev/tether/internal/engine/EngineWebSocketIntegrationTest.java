@@ -68,11 +68,11 @@ class EngineWebSocketIntegrationTest {
       client.sendBinary(new byte[] {1, 2, 3, 4});
       client.sendBinary(new byte[0]);
       assertThat(client.events.awaitText()).startsWith("52-[\"echo\"");
-      assertThat(client.events.awaitMessage().binary()).containsExactly(1, 2, 3, 4);
-      assertThat(client.events.awaitMessage().binary()).isEmpty();
+      assertThat(client.events.awaitMessage().binary().toByteArray()).containsExactly(1, 2, 3, 4);
+      assertThat(client.events.awaitMessage().binary().toByteArray()).isEmpty();
       client.send("2[\"emit-binary\",5000]");
       assertThat(client.events.awaitText()).isEqualTo("51-[\"binary\",{\"_placeholder\":true,\"num\":0}]");
-      byte[] data = client.events.awaitMessage().binary();
+      byte[] data = client.events.awaitMessage().binary().toByteArray();
       assertThat(data).hasSize(5000);
       for (int i = 0; i < data.length; i++) assertThat(data[i] & 0xff).isEqualTo(i % 256);
       client.close();

@@ -84,7 +84,7 @@ class IncomingLimitTest {
       raw.sendText("4" + repeat('a', LIMIT - 1)); // LIMIT bytes with the type prefix
       assertThat(recorder.awaitText()).hasSize(LIMIT - 1);
       raw.sendBinary(new byte[LIMIT]);
-      assertThat(recorder.awaitMessage().binary()).hasSize(LIMIT);
+      assertThat(recorder.awaitMessage().binary().toByteArray()).hasSize(LIMIT);
 
       whileTheClientMayClose(() -> raw.sendText("4" + repeat('a', LIMIT)));
       TransportException error = awaitTransportError();

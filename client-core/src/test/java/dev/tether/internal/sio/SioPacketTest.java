@@ -2,6 +2,7 @@ package dev.tether.internal.sio;
 
 import static dev.tether.internal.sio.SioTestSupport.bytes;
 import static dev.tether.internal.sio.SioTestSupport.json;
+import static dev.tether.internal.sio.SioTestSupport.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class SioPacketTest {
   }
 
   @Test void attachmentListIsCopiedAndReadOnly() {
-    List<byte[]> attachments = new ArrayList<>(List.of(bytes(1)));
+    List<okio.ByteString> attachments = new ArrayList<>(List.of(bytes(1)));
     SioPacket packet = SioPacket.event("/", data("[\"a\",{\"_placeholder\":true,\"num\":0}]"), null, attachments);
     attachments.add(bytes(2));
     assertThat(packet.attachments()).hasSize(1);
@@ -73,7 +74,7 @@ class SioPacketTest {
     data.add("big");
     data.add("y".repeat(1_000_000));
     data.add(Placeholders.of(0));
-    String text = SioPacket.event("/chat", data, 7L, List.of(new byte[123_456])).toString();
+    String text = SioPacket.event("/chat", data, 7L, List.of(zeros(123_456))).toString();
     assertThat(text).hasSizeLessThan(300)
         .startsWith("SioPacket{BINARY_EVENT /chat ack=7 [\"big\",\"yyy")
         .endsWith("… +1 attachments [123456B]}");

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import dev.tether.internal.engine.EnginePacket;
 import java.util.ArrayList;
 import java.util.List;
+import okio.ByteString;
 
 /** Shared helpers for the Socket.IO codec tests. */
 final class SioTestSupport {
@@ -17,16 +18,20 @@ final class SioTestSupport {
     return JsonParser.parseString(text);
   }
 
-  static byte[] bytes(int... values) {
+  static ByteString bytes(int... values) {
     byte[] out = new byte[values.length];
     for (int i = 0; i < values.length; i++) out[i] = (byte) values[i];
-    return out;
+    return ByteString.of(out);
   }
 
-  static List<EnginePacket> messages(String header, byte[]... attachments) {
+  static ByteString zeros(int size) {
+    return ByteString.of(new byte[size]);
+  }
+
+  static List<EnginePacket> messages(String header, ByteString... attachments) {
     List<EnginePacket> out = new ArrayList<>();
     out.add(EnginePacket.message(header));
-    for (byte[] attachment : attachments) out.add(EnginePacket.binary(attachment));
+    for (ByteString attachment : attachments) out.add(EnginePacket.binary(attachment));
     return out;
   }
 

@@ -29,7 +29,7 @@ class SocketIoV4Test {
     return decodeAll(V4.newDecoder(Limits.DEFAULT), messages);
   }
 
-  private static SioPacket packet(Type type, String namespace, Long ackId, String data, byte[]... attachments) {
+  private static SioPacket packet(Type type, String namespace, Long ackId, String data, okio.ByteString... attachments) {
     return SioPacket.of(type, namespace, ackId, data == null ? null : json(data), List.of(attachments));
   }
 

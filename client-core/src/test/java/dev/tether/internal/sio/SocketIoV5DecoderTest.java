@@ -5,6 +5,7 @@ import static dev.tether.internal.sio.SioTestSupport.bytes;
 import static dev.tether.internal.sio.SioTestSupport.decodeAll;
 import static dev.tether.internal.sio.SioTestSupport.json;
 import static dev.tether.internal.sio.SioTestSupport.messages;
+import static dev.tether.internal.sio.SioTestSupport.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,8 +96,8 @@ class SocketIoV5DecoderTest {
   }
 
   @Test void emptyAttachmentIsValid() throws Exception {
-    assertThat(decodeAll(messages("51-[\"x\"," + PH0 + "]", new byte[0])).attachments())
-        .containsExactly(new byte[0]);
+    assertThat(decodeAll(messages("51-[\"x\"," + PH0 + "]", zeros(0))).attachments())
+        .containsExactly(zeros(0));
   }
 
   static Stream<Arguments> malformedInputs() {
@@ -170,11 +171,11 @@ class SocketIoV5DecoderTest {
   }
 
   @Test void tenAttachmentsAreAcceptedAndElevenRejected() throws Exception {
-    byte[][] ten = new byte[10][];
+    okio.ByteString[] ten = new okio.ByteString[10];
     for (int i = 0; i < 10; i++) ten[i] = bytes(i);
     SioPacket packet = decodeAll(messages("510-" + placeholders(10), ten));
     assertThat(packet.attachments()).hasSize(10);
-    assertThat(packet.attachments().get(9)).containsExactly(9);
+    assertThat(packet.attachments().get(9)).isEqualTo(bytes(9));
 
     assertThatThrownBy(() -> decodeAll(messages("511-" + placeholders(11))))
         .isInstanceOf(SioDecodingException.class)
@@ -196,7 +197,7 @@ class SocketIoV5DecoderTest {
 
   @Test void attachmentBytesAreLimitedPerPacketInTotal() throws Exception {
     Decoder decoder = V5.newDecoder(new Limits(10, 10));
-    assertThat(decodeAll(decoder, messages("52-" + placeholders(2), new byte[4], new byte[6])).attachments())
+    assertThat(decodeAll(decoder, messages("52-" + placeholders(2), zeros(4), zeros(6))).attachments())
         .hasSize(2);
 
     assertThat(decoder.decode(EnginePacket.message("52-" + placeholders(2)))).isNull();
@@ -206,7 +207,7 @@ class SocketIoV5DecoderTest {
         .hasMessage("attachments of a BINARY_EVENT exceed 10 bytes");
 
     // the count is per packet: the next packet starts from zero
-    assertThat(decodeAll(decoder, messages("51-" + placeholders(1), new byte[10])).attachments()).hasSize(1);
+    assertThat(decodeAll(decoder, messages("51-" + placeholders(1), zeros(10))).attachments()).hasSize(1);
   }
 
   @Test void reassemblyStateBelongsToEachDecoder() throws Exception {

@@ -43,7 +43,7 @@ class SocketIoV5EncoderTest {
         .get(0);
     byte[] wire = EngineIoV4.INSTANCE.encodePayload(List.of(header));
 
-    assertThat(wire).containsExactly(bytes(0x34, 0x32, 0x5b, 0x22, 0x65, 0x63, 0x68, 0x6f, 0x22, 0x2c, 0x22,
+    assertThat(okio.ByteString.of(wire)).isEqualTo(bytes(0x34, 0x32, 0x5b, 0x22, 0x65, 0x63, 0x68, 0x6f, 0x22, 0x2c, 0x22,
         0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0x22, 0x5d));
     assertThat(new String(wire, UTF_8)).hasSize(17);
     assertThat(Utf8.size(header.text())).isEqualTo(21);
@@ -160,9 +160,9 @@ class SocketIoV5EncoderTest {
     objectName.add(new JsonObject());
     JsonArray nullName = new JsonArray();
     nullName.add((String) null);
-    List<byte[]> none = List.of();
-    List<byte[]> one = List.of(bytes(1));
-    List<byte[]> two = List.of(bytes(1), bytes(2));
+    List<okio.ByteString> none = List.of();
+    List<okio.ByteString> one = List.of(bytes(1));
+    List<okio.ByteString> two = List.of(bytes(1), bytes(2));
     return Stream.<Arguments>of(
         Arguments.of("empty event data", (Runnable) () -> SioPacket.event("/", empty, null, none),
             "EVENT payload must be a non-empty array"),

@@ -32,7 +32,7 @@ class SocketIoV5RoundTripPropertyTest {
   private static final class Generator {
     private final Random random;
     private final boolean gsonCompatible;
-    private List<byte[]> attachments = new ArrayList<>();
+    private List<okio.ByteString> attachments = new ArrayList<>();
     private boolean allowBinary;
 
     Generator(Random random, boolean gsonCompatible) {
@@ -85,7 +85,7 @@ class SocketIoV5RoundTripPropertyTest {
           data = array;
       }
       if (type.isBinary() && attachments.isEmpty()) {
-        attachments.add(bytes());
+        attachments.add(okio.ByteString.of(bytes()));
         data.getAsJsonArray().add(Placeholders.of(0));
       }
       return SioPacket.of(type, namespace, ackId, data, attachments);
@@ -115,7 +115,7 @@ class SocketIoV5RoundTripPropertyTest {
         case 4: return new JsonPrimitive(string(3));
         case 5:
           if (allowBinary && attachments.size() < 10) {
-            attachments.add(bytes());
+            attachments.add(okio.ByteString.of(bytes()));
             return Placeholders.of(attachments.size() - 1);
           }
           return number();

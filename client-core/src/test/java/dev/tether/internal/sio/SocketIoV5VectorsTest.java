@@ -38,9 +38,9 @@ class SocketIoV5VectorsTest {
   private static final String ROW57_JSON = "[\"bin\"," + PH0 + ",{\"nested\":" + PH1 + "}]";
 
   /** A row of 26–68: the SIO string, its attachments and its meaning. */
-  record Row(int row, String sio, List<byte[]> attachments, SioPacket meaning) {
+  record Row(int row, String sio, List<okio.ByteString> attachments, SioPacket meaning) {
     List<EnginePacket> messages() {
-      return SioTestSupport.messages(sio, attachments.toArray(new byte[0][]));
+      return SioTestSupport.messages(sio, attachments.toArray(new okio.ByteString[0]));
     }
 
     @Override public String toString() {
@@ -49,7 +49,7 @@ class SocketIoV5VectorsTest {
   }
 
   private static Row row(int row, String sio, SioPacket.Type type, String namespace, Long ackId,
-      String data, byte[]... attachments) {
+      String data, okio.ByteString... attachments) {
     JsonElement json = data == null ? null : json(data);
     return new Row(row, sio, Arrays.asList(attachments),
         SioPacket.of(type, namespace, ackId, json, Arrays.asList(attachments)));

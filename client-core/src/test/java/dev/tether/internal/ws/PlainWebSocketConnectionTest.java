@@ -164,7 +164,7 @@ class PlainWebSocketConnectionTest {
     TransportException[] thrown = new TransportException[1];
     loop.execute(() -> {
       try {
-        connection.emit("/", new Payload(json, Collections.singletonList(huge)), null, "big");
+        connection.emit("/", new Payload(json, Collections.singletonList(okio.ByteString.of(huge))), null, "big");
       } catch (TransportException e) {
         thrown[0] = e;
       }
@@ -186,7 +186,7 @@ class PlainWebSocketConnectionTest {
     assertThat(listener.events.get(0).args.toString()).isEqualTo("[{\"a\":\"1\"}]");
     assertThat(listener.acks.get(0).json.toString()).isEqualTo("[true]");
     assertThat(listener.events.get(2).args.toString()).isEqualTo("[\"not json\"]");
-    assertThat(listener.events.get(3).attachments).singleElement().isEqualTo(new byte[] {1, 2});
+    assertThat(listener.events.get(3).attachments).singleElement().isEqualTo(okio.ByteString.of(new byte[] {1, 2}));
     assertThat(connection.isOpen()).isTrue();
   }
 

@@ -65,11 +65,13 @@ final class JsClient implements Client {
     } finally {
       if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) process.destroyForcibly();
     }
+    if (result != null && result.has("error")) {
+      throw new IllegalStateException("bench.js " + scenario.id + ": " + result.get("error").getAsString());
+    }
     if (process.exitValue() != 0 || result == null) {
       throw new IllegalStateException("bench.js " + scenario.id + " exited with " + process.exitValue()
           + (result == null ? " without a result" : ""));
     }
-    if (result.has("error")) throw new IllegalStateException("bench.js: " + result.get("error").getAsString());
     JsonArray array = result.getAsJsonArray("values");
     double[] values = new double[array.size()];
     for (int i = 0; i < values.length; i++) {

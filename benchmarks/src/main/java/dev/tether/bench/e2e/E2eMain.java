@@ -296,7 +296,7 @@ public final class E2eMain implements Callable<Integer> {
     JsonObject env = new JsonObject();
     env.addProperty("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
     env.addProperty("cpu", cpuModel());
-    env.addProperty("cores", Runtime.getRuntime().availableProcessors());
+    env.addProperty("cores", machineCores()); // the machine's: a pinned JVM sees only its own
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     env.addProperty("memoryGiB", Math.round(os.getTotalMemorySize() / (double) (1L << 30)));
@@ -315,6 +315,16 @@ public final class E2eMain implements Callable<Integer> {
     env.addProperty("warmups", sizes.warmups());
     env.addProperty("sizes", sizes.toString());
     return env;
+  }
+
+  private static int machineCores() {
+    try {
+      long processors = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+      if (processors > 0) return (int) processors;
+    } catch (IOException | RuntimeException ignored) {
+      // not Linux
+    }
+    return Runtime.getRuntime().availableProcessors();
   }
 
   private static String cpuModel() {

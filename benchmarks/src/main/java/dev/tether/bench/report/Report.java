@@ -163,7 +163,7 @@ public final class Report {
           .append(env.get("memoryGiB").getAsLong()).append(" GiB, ").append(env.get("os").getAsString())
           .append("; ").append(String.join(" and ", javas)).append("; Node ").append(env.get("node").getAsString())
           .append("; end-to-end JVM flags `")
-          .append(env.get("jvmArgs").getAsString().replaceAll("\\s*-Dtether\\.testServerDir=\\S*", "").trim())
+          .append(env.get("jvmArgs").getAsString().replaceAll("\\s*-Dtether\\.(testServerDir|jsClientDir)=\\S*", "").trim())
           .append("`, JMH forks `-Xms1g -Xmx1g`.\n\n");
       out.append(pinning(env)).append("\n\n");
       if (env.has("rounds")) {

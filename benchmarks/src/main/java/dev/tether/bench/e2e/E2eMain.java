@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The end-to-end harness: starts one real Node socket.io server, then runs each scenario for each
- * client in turn, in this JVM, and writes the medians as JSON for the report.
+ * client in turn, in this JVM (the JavaScript client in a Node process per run, see {@link JsClient}),
+ * and writes the medians as JSON for the report.
  *
  * <pre>
  * e2e [--quick | --smoke] [--scenarios connect,connect-ws,echo,ack,polling,binary,burst,slow-listener,many]

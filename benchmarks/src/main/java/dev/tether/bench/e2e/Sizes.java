@@ -21,7 +21,7 @@ record Sizes(int connects, int echoes, int echoWindow, int acks, int polls, int 
 
   /**
    * The full run, within about 45 minutes on 2 cores with the JavaScript client and the rows of issue
-   * 20: 300 connects (was 500) and 500 binary echoes (was 1,000, still 128 MiB each way).
+   * 20: 300 connects (was 500) and 500 binary echoes (was 1,000; 125 MiB each way).
    */
   static final Sizes FULL = new Sizes(300, 100_000, 64, 10_000, 20_000, 64, 500, BINARY_SIZE, 4,
       200_000, 3_000, List.of(1_000, 5_000, 10_000), 500, 5, 2, 65_000, 1_000);

@@ -237,6 +237,21 @@ function onConnection(socket) {
     for (let i = 0; i < n; i++) socket.emit("counted", i, payload);
   });
 
+  // bench-burst(n): emits "tick"({i}) for i = 0..n-1 as fast as it can, for the benchmarks' burst
+  // row: in chunks, yielding to the event loop between them (setImmediate) so that pings, other
+  // sockets and a disconnect still get through; stops when the socket disconnects.
+  socket.on("bench-burst", (n) => {
+    const CHUNK = 1000;
+    let i = 0;
+    const chunk = () => {
+      if (socket.disconnected) return;
+      const end = Math.min(n, i + CHUNK);
+      for (; i < end; i++) socket.emit("tick", { i });
+      if (i < n) setImmediate(chunk);
+    };
+    chunk();
+  });
+
   // emit-stream(n, intervalMs): emits "streamed"(i) for i = 0..n-1, one every intervalMs.
   socket.on("emit-stream", (n, intervalMs) => {
     let i = 0;

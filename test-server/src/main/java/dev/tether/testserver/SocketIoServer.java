@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@code server-close}: {@code socket.disconnect(true)} (whole Engine.IO connection);
  *       {@code engine-close}: {@code socket.conn.close()}.
  *   <li>{@code emit-count(n, payload)}: emits {@code counted(i, payload)} for {@code i = 0..n-1}.
+ *   <li>{@code bench-burst(n)}: emits {@code tick({i})} for {@code i = 0..n-1} as fast as it can, in
+ *       chunks that yield to the event loop (the benchmarks' burst row).
  *   <li>{@code emit-binary(size)}: emits {@code binary(bytes)} with byte {@code i = i % 256}.
  *   <li>{@code handshake(ack)}: acks {@code {query, auth, headers}} of the handshake.
  *   <li>{@code event-count(name, ack)}: acks how many events called {@code name} the server received

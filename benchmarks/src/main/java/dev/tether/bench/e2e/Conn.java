@@ -1,6 +1,7 @@
 package dev.tether.bench.e2e;
 
 import dev.tether.bench.Msg;
+import dev.tether.bench.Tick;
 import java.util.function.Consumer;
 
 /**
@@ -15,6 +16,9 @@ public interface Conn {
   /** Every {@code echo} event whose argument 0 is binary. */
   void onBinaryEcho(Consumer<byte[]> listener);
 
+  /** Every {@code tick} event, bound to {@link Tick}. */
+  void onTick(Consumer<Tick> listener);
+
   /** Starts connecting; later exactly one of the callbacks runs, on any thread. */
   void connect(Runnable connected, Consumer<String> failed);
 
@@ -26,6 +30,9 @@ public interface Conn {
 
   /** {@code emit("ack", msg, ack)}: the server acknowledges with {@code msg}. */
   void emitAck(Msg msg, Consumer<Msg> acked);
+
+  /** {@code emit("bench-burst", count)}: the server emits {@code tick({i})} {@code count} times, at once. */
+  void requestBurst(int count);
 
   /** Disconnects (telling the server) and releases this connection. Does not block. */
   void close();

@@ -30,12 +30,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * The end-to-end harness: starts one real Node socket.io server, then runs each scenario for each
- * client in turn, in this JVM, and writes the medians as JSON for the report.
+ * client in turn, in this JVM (the JavaScript client in a Node process per run, see {@link JsClient}),
+ * and writes the medians as JSON for the report.
  *
  * <pre>
- * e2e [--quick | --smoke] [--scenarios connect,connect-ws,echo,ack,polling,binary,many]
- *     [--clients tether,floor,peer] [--rounds N] [--warmups N] [--levels 1000,5000,10000]
- *     [--hold SECONDS] [--server-options JSON] [--out results.json]
+ * e2e [--quick | --smoke] [--scenarios connect,connect-ws,echo,ack,polling,binary,burst,slow-listener,many]
+ *     [--clients tether,floor,peer,js] [--rounds N] [--warmups N] [--levels 1000,5000,10000]
+ *     [--hold SECONDS] [--echo-window N] [--server-cpus LIST] [--server-options JSON] [--out results.json]
  * </pre>
  *
  * Fairness: every client starts each run in a fresh state (a new {@code Tether}, a new OkHttpClient)
@@ -53,11 +54,11 @@ public final class E2eMain implements Callable<Integer> {
   private boolean smoke;
 
   @Option(names = "--scenarios", paramLabel = "LIST", split = ",", hideParamSyntax = true,
-      defaultValue = "connect,connect-ws,echo,ack,polling,binary,many",
+      defaultValue = "connect,connect-ws,echo,ack,polling,binary,burst,slow-listener,many",
       description = "the scenarios to run (default: ${DEFAULT-VALUE})")
   private Set<String> scenarios;
 
-  @Option(names = "--clients", paramLabel = "LIST", split = ",", hideParamSyntax = true, defaultValue = "tether,floor,peer",
+  @Option(names = "--clients", paramLabel = "LIST", split = ",", hideParamSyntax = true, defaultValue = "tether,floor,peer,js",
       description = "the clients to compare (default: ${DEFAULT-VALUE})")
   private List<Kind> clients;
 
@@ -74,6 +75,14 @@ public final class E2eMain implements Callable<Integer> {
   @Option(names = "--hold", paramLabel = "SECONDS",
       description = "how long the many-clients scenario holds its idle connections (default: by size)")
   private Long holdSeconds;
+
+  @Option(names = "--echo-window", paramLabel = "N",
+      description = "events in flight in the WebSocket echo row (default: 64; run.sh --pinned: 1000)")
+  private Integer echoWindow;
+
+  @Option(names = "--server-cpus", paramLabel = "LIST",
+      description = "pin the Node server to these CPUs with taskset, e.g. 0 (default: not pinned)")
+  private String serverCpus;
 
   @Option(names = "--server-options", paramLabel = "JSON", defaultValue = "{}",
       description = "options of the socket.io server (default: ${DEFAULT-VALUE})")
@@ -110,9 +119,10 @@ public final class E2eMain implements Callable<Integer> {
     List<Result> results;
     try (SocketIoServer server = SocketIoServer.start(serverOptions)) {
       log("server " + server.url() + " (pid " + server.pid() + "), options " + serverOptions);
+      if (serverCpus != null) Pinning.pin(server.pid(), serverCpus);
       results = run(selected, clients, new Scenario.Env(server.url(), server.pid(), sizes));
     }
-    String json = pretty(toJson(results, sizes, serverOptions));
+    String json = pretty(toJson(results, sizes, serverOptions, serverCpus));
     if (out != null) {
       Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, json, StandardCharsets.UTF_8);
@@ -138,6 +148,10 @@ public final class E2eMain implements Callable<Integer> {
     }
     if (levels != null) sizes = sizes.withLevels(levels);
     if (holdSeconds != null) sizes = sizes.withHold(holdSeconds * 1000);
+    if (echoWindow != null) {
+      if (echoWindow < 1) throw new ParameterException(spec.commandLine(), "--echo-window must be positive");
+      sizes = sizes.withEchoWindow(echoWindow);
+    }
     return sizes;
   }
 
@@ -148,20 +162,21 @@ public final class E2eMain implements Callable<Integer> {
       Map<Kind, List<double[]>> rounds = new EnumMap<>(Kind.class);
       Map<Kind, String> notes = new EnumMap<>(Kind.class);
       Set<Kind> failed = new LinkedHashSet<>();
+      List<Kind> kinds = clients.stream().filter(scenario::runsOn).collect(Collectors.toList());
       for (int w = 0; w < scenario.warmups(env.sizes()); w++) {
-        for (Kind kind : order(clients, w)) {
+        for (Kind kind : order(kinds, w)) {
           log(scenario.label + ": warm-up " + (w + 1) + ", " + kind.key());
-          String error = once(kind, scenario.settleMillis(env.sizes()), client -> scenario.warmUp(client, env));
+          String error = once(kind, scenario.settleMillis(env.sizes()), client -> scenario.warmUpWith(client, env));
           if (error != null) log("  warm-up failed: " + error);
         }
       }
       for (int r = 0; r < scenario.rounds(env.sizes()); r++) {
-        for (Kind kind : order(clients, r)) {
+        for (Kind kind : order(kinds, r)) {
           if (failed.contains(kind)) continue; // failed once (e.g. out of threads): do not insist
           double[][] values = new double[1][];
           String[] note = new String[1];
           String error = once(kind, scenario.settleMillis(env.sizes()), client -> {
-            Scenario.Outcome outcome = scenario.run(client, env);
+            Scenario.Outcome outcome = scenario.measure(client, env);
             values[0] = outcome.values();
             note[0] = outcome.note();
           });
@@ -235,9 +250,9 @@ public final class E2eMain implements Callable<Integer> {
 
   // ---- output -----------------------------------------------------------------------------------
 
-  static JsonObject toJson(List<Result> results, Sizes sizes, String serverOptions) {
+  static JsonObject toJson(List<Result> results, Sizes sizes, String serverOptions, String serverCpus) {
     JsonObject root = new JsonObject();
-    root.add("environment", environment(sizes, serverOptions));
+    root.add("environment", environment(sizes, serverOptions, serverCpus));
     JsonArray rows = new JsonArray();
     for (Result result : results) {
       List<Metric> metrics = result.scenario().metrics();
@@ -278,11 +293,11 @@ public final class E2eMain implements Callable<Integer> {
     return Double.isNaN(value) || Double.isInfinite(value) ? new JsonPrimitive("NaN") : new JsonPrimitive(value);
   }
 
-  private static JsonObject environment(Sizes sizes, String serverOptions) {
+  private static JsonObject environment(Sizes sizes, String serverOptions, String serverCpus) {
     JsonObject env = new JsonObject();
     env.addProperty("date", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
     env.addProperty("cpu", cpuModel());
-    env.addProperty("cores", Runtime.getRuntime().availableProcessors());
+    env.addProperty("cores", machineCores()); // the machine's: a pinned JVM sees only its own
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     env.addProperty("memoryGiB", Math.round(os.getTotalMemorySize() / (double) (1L << 30)));
@@ -292,10 +307,25 @@ public final class E2eMain implements Callable<Integer> {
     env.addProperty("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     env.addProperty("node", command("node", "--version"));
     env.addProperty("serverOptions", serverOptions);
+    env.addProperty("pinned", serverCpus != null);
+    if (serverCpus != null) env.addProperty("serverCpus", serverCpus);
+    env.addProperty("clientCpus", Pinning.allowedCpus());
+    env.addProperty("echoWindow", sizes.echoWindow());
+    env.addProperty("jsClient", JsClient.version());
     env.addProperty("rounds", sizes.rounds());
     env.addProperty("warmups", sizes.warmups());
     env.addProperty("sizes", sizes.toString());
     return env;
+  }
+
+  private static int machineCores() {
+    try {
+      long processors = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+      if (processors > 0) return (int) processors;
+    } catch (IOException | RuntimeException ignored) {
+      // not Linux
+    }
+    return Runtime.getRuntime().availableProcessors();
   }
 
   private static String cpuModel() {

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import dev.tether.bench.Msg;
+import dev.tether.bench.Tick;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -85,6 +86,7 @@ final class FloorClient implements Client {
     private final AtomicInteger nextAckId = new AtomicInteger();
     private volatile Consumer<Msg> echo = msg -> { };
     private volatile Consumer<byte[]> binaryEcho = bytes -> { };
+    private volatile Consumer<Tick> tick = t -> { };
     private volatile Runnable connected = () -> { };
     private volatile Consumer<String> failed = reason -> { };
     /** Reader thread only: a binary event waits for its attachment. */
@@ -107,6 +109,10 @@ final class FloorClient implements Client {
       binaryEcho = listener;
     }
 
+    @Override public void onTick(Consumer<Tick> listener) {
+      tick = listener;
+    }
+
     @Override public void connect(Runnable connected, Consumer<String> failed) {
       this.connected = connected;
       this.failed = failed;
@@ -127,6 +133,10 @@ final class FloorClient implements Client {
       int id = nextAckId.getAndIncrement();
       acks.put(id, acked);
       sendText("42" + id + "[\"ack\"," + gson.toJson(msg) + "]");
+    }
+
+    @Override public void requestBurst(int count) {
+      sendText("42[\"bench-burst\"," + count + "]");
     }
 
     @Override public void close() {
@@ -170,7 +180,9 @@ final class FloorClient implements Client {
           break;
         case '2': { // EVENT
           JsonArray array = JsonParser.parseString(packet.substring(2)).getAsJsonArray();
-          if ("echo".equals(array.get(0).getAsString())) echo.accept(gson.fromJson(array.get(1), Msg.class));
+          String name = array.get(0).getAsString();
+          if ("echo".equals(name)) echo.accept(gson.fromJson(array.get(1), Msg.class));
+          if ("tick".equals(name)) tick.accept(gson.fromJson(array.get(1), Tick.class));
           break;
         }
         case '3': { // ACK: 43<id>[args]

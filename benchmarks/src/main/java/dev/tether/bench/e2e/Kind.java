@@ -3,14 +3,16 @@ package dev.tether.bench.e2e;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** The three clients every scenario compares. */
+/** The clients the scenarios compare. */
 public enum Kind {
   /** Tether, as an application uses it: one {@code Tether}, typed listeners, Gson binding. */
   TETHER(TetherClient::new),
   /** The floor: raw OkHttp speaking Engine.IO/Socket.IO by hand, parsing each event with Gson. */
   FLOOR(FloorClient::new),
   /** The peer: io.socket:socket.io-client 2.1.2 on OkHttp 4.12.1 with a large Dispatcher. */
-  PEER(PeerClient::new);
+  PEER(PeerClient::new),
+  /** The JavaScript client, socket.io-client 4.8.4 from npm on Node: one Node process per run. */
+  JS(JsClient::new);
 
   private final Supplier<Client> factory;
 
@@ -22,7 +24,7 @@ public enum Kind {
     return factory.get();
   }
 
-  /** {@code tether}, {@code floor}, {@code peer}: the keys of the results. */
+  /** {@code tether}, {@code floor}, {@code peer}, {@code js}: the keys of the results. */
   public String key() {
     return name().toLowerCase(Locale.ROOT);
   }

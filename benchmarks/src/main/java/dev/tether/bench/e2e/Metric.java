@@ -6,8 +6,9 @@ import java.util.List;
  * One measured quantity of a scenario.
  *
  * @param targets what the README promises for this row, checked by the report: {@code peer} (Tether
- *     better than the peer), {@code floor<=1.1} (Tether within 1.1x of the floor),
- *     {@code max<=X} (Tether's value at most X)
+ *     better than the peer), {@code floor<=1.1} (Tether at most 1.1x the floor's value),
+ *     {@code floor>=0.95} (Tether at least 0.95x the floor's value, for rates), {@code max<=X}
+ *     (Tether's value at most X)
  * @param scenario the row's scenario label, or null for the scenario's own
  */
 record Metric(String name, String unit, boolean lowerIsBetter, List<String> targets, String scenario) {

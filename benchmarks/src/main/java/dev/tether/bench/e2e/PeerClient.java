@@ -1,6 +1,7 @@
 package dev.tether.bench.e2e;
 
 import dev.tether.bench.Msg;
+import dev.tether.bench.Tick;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import io.socket.engineio.client.transports.Polling;
@@ -56,6 +57,10 @@ final class PeerClient implements Client {
         });
       }
 
+      @Override public void onTick(Consumer<Tick> listener) {
+        socket.on("tick", args -> listener.accept(new Tick(((JSONObject) args[0]).optInt("i"))));
+      }
+
       @Override public void connect(Runnable connected, Consumer<String> failed) {
         socket.on(Socket.EVENT_CONNECT, args -> connected.run());
         socket.on(Socket.EVENT_CONNECT_ERROR, args -> failed.accept("connect error: "
@@ -73,6 +78,10 @@ final class PeerClient implements Client {
 
       @Override public void emitAck(Msg msg, Consumer<Msg> acked) {
         socket.emit("ack", new Object[] {msg.toJson()}, args -> acked.accept(Msg.fromJson((JSONObject) args[0])));
+      }
+
+      @Override public void requestBurst(int count) {
+        socket.emit("bench-burst", count);
       }
 
       @Override public void close() {

@@ -5,6 +5,7 @@ import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.Transport;
 import dev.tether.bench.Msg;
+import dev.tether.bench.Tick;
 import java.util.function.Consumer;
 
 /** Tether with its defaults: one {@code Tether} per client, one socket per connection. */
@@ -27,6 +28,10 @@ final class TetherClient implements Client {
         socket.on("echo", byte[].class, listener::accept);
       }
 
+      @Override public void onTick(Consumer<Tick> listener) {
+        socket.on("tick", Tick.class, listener::accept);
+      }
+
       @Override public void connect(Runnable connected, Consumer<String> failed) {
         socket.onConnect(connected);
         socket.onConnectError(error -> failed.accept("connect error: " + error.message()));
@@ -44,6 +49,10 @@ final class TetherClient implements Client {
       @Override public void emitAck(Msg msg, Consumer<Msg> acked) {
         socket.emitWithAck("ack", msg).then(args -> acked.accept(args.arg(0, Msg.class)),
             failure -> System.err.println("tether: ack failed: " + failure));
+      }
+
+      @Override public void requestBurst(int count) {
+        socket.emit("bench-burst", count);
       }
 
       @Override public void close() {

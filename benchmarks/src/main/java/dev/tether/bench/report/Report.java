@@ -18,12 +18,12 @@ import java.util.Set;
 
 /**
  * Merges JMH's JSON results ({@code -rf json}) and the e2e harness's JSON into one Markdown table,
- * with the ratios Tether/floor and Tether/peer per row and whether the row meets its target.
+ * with the ratios Tether/floor, Tether/peer and Tether/JS per row and whether the row meets its target.
  *
  * <p>Usage: {@code report FILE.json...}; prints to stdout.
  */
 public final class Report {
-  static final String[] CLIENTS = {"tether", "floor", "peer"};
+  static final String[] CLIENTS = {"tether", "floor", "peer", "js"};
 
   private Report() {
   }
@@ -163,18 +163,20 @@ public final class Report {
           .append(env.get("memoryGiB").getAsLong()).append(" GiB, ").append(env.get("os").getAsString())
           .append("; ").append(String.join(" and ", javas)).append("; Node ").append(env.get("node").getAsString())
           .append("; end-to-end JVM flags `")
-          .append(env.get("jvmArgs").getAsString().replaceAll("\\s*-Dtether\\.testServerDir=\\S*", "").trim())
+          .append(env.get("jvmArgs").getAsString().replaceAll("\\s*-Dtether\\.(testServerDir|jsClientDir)=\\S*", "").trim())
           .append("`, JMH forks `-Xms1g -Xmx1g`.\n\n");
+      out.append(pinning(env)).append("\n\n");
       if (env.has("rounds")) {
         out.append("End-to-end rows: medians of ").append(env.get("rounds").getAsInt()).append(" rounds after ")
             .append(env.get("warmups").getAsInt())
             .append(" discarded warm-up rounds; many clients: one ramp per client, each in a JVM of its own. ");
       }
-      out.append("Tether/floor and Tether/peer below 1 mean Tether uses less; on \"higher is better\" rows, ")
-          .append("above 1 means Tether is faster.\n\n");
+      out.append("Tether/floor, Tether/peer and Tether/JS below 1 mean Tether uses less; on \"higher is better\" rows, ")
+          .append("above 1 means Tether is faster. JS: socket.io-client on Node, one process per run; not in the ")
+          .append("many-clients rows.\n\n");
     }
-    out.append("| Scenario | Metric | Tether | Floor | Peer | Tether/floor | Tether/peer | Target |\n");
-    out.append("|---|---|---:|---:|---:|---:|---:|---|\n");
+    out.append("| Scenario | Metric | Tether | Floor | Peer | JS | Tether/floor | Tether/peer | Tether/JS | Target |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     List<String> footnotes = new ArrayList<>();
     for (Row row : rows) {
       String unit = row.unit().isEmpty() ? "" : " (" + row.unit() + ")";
@@ -185,6 +187,7 @@ public final class Report {
       }
       out.append(" | ").append(ratio(row.value("tether"), row.value("floor")));
       out.append(" | ").append(ratio(row.value("tether"), row.value("peer")));
+      out.append(" | ").append(ratio(row.value("tether"), row.value("js")));
       out.append(" | ").append(target(row)).append(" |\n");
     }
     if (!footnotes.isEmpty()) {
@@ -192,6 +195,21 @@ public final class Report {
       for (int i = 0; i < footnotes.size(); i++) out.append('[').append(i + 1).append("] ").append(footnotes.get(i)).append('\n');
     }
     return out.toString();
+  }
+
+  /**
+   * Whether the end-to-end run was pinned (run.sh --pinned) and its echo window: the targets against
+   * the floor are meant for pinned runs, where the server does not take the client's cores.
+   */
+  static String pinning(JsonObject env) {
+    String window = env.has("echoWindow") ? ", echo window " + env.get("echoWindow").getAsInt() : "";
+    String js = env.has("jsClient") ? "; JS client socket.io-client " + env.get("jsClient").getAsString() : "";
+    if (env.has("pinned") && env.get("pinned").getAsBoolean()) {
+      return "Pinned: server on CPU " + env.get("serverCpus").getAsString() + ", clients on CPUs "
+          + env.get("clientCpus").getAsString() + window + js + ".";
+    }
+    return "Not pinned: server and clients share the cores (the targets against the floor are for pinned runs)"
+        + window + js + ".";
   }
 
   private static String cell(Row row, String client, List<String> footnotes) {
@@ -245,6 +263,10 @@ public final class Report {
         double limit = Double.parseDouble(target.substring("floor<=".length()));
         double floor = row.value("floor");
         met = !Double.isNaN(tether) && !Double.isNaN(floor) && tether <= limit * floor;
+      } else if (target.startsWith("floor>=")) {
+        double limit = Double.parseDouble(target.substring("floor>=".length()));
+        double floor = row.value("floor");
+        met = !Double.isNaN(tether) && !Double.isNaN(floor) && tether >= limit * floor;
       } else if (target.startsWith("max<=")) {
         met = !Double.isNaN(tether) && tether <= Double.parseDouble(target.substring("max<=".length()));
       } else {
@@ -258,6 +280,7 @@ public final class Report {
   private static String describe(String target) {
     if (target.equals("peer")) return "not better than peer";
     if (target.startsWith("floor<=")) return "over " + target.substring(7) + "x floor";
+    if (target.startsWith("floor>=")) return "under " + target.substring(7) + "x floor";
     return "over " + target.substring(5);
   }
 }

@@ -39,12 +39,18 @@ class ReportTest {
     Report.Row faster = row(false, List.of("peer"), Map.of("tether", 10.0, "peer", 5.0));
     Report.Row slower = row(false, List.of("peer"), Map.of("tether", 4.0, "peer", 5.0));
     Report.Row threads = row(true, List.of("max<=1"), Map.of("tether", 1.01));
+    Report.Row fastEnough = row(false, List.of("peer", "floor>=0.95"), Map.of("tether", 96.0, "floor", 100.0, "peer", 50.0));
+    Report.Row tooSlow = row(false, List.of("peer", "floor>=0.95"), Map.of("tether", 94.0, "floor", 100.0, "peer", 50.0));
+    Report.Row heapAtFloor = row(true, List.of("peer", "floor<=1.0"), Map.of("tether", 10.0, "floor", 10.0, "peer", 30.0));
 
     assertThat(Report.target(cheaper)).isEqualTo("✓");
     assertThat(Report.target(overFloor)).isEqualTo("✗ over 1.1x floor");
     assertThat(Report.target(faster)).isEqualTo("✓");
     assertThat(Report.target(slower)).isEqualTo("✗ not better than peer");
     assertThat(Report.target(threads)).isEqualTo("✗ over 1");
+    assertThat(Report.target(fastEnough)).isEqualTo("✓");
+    assertThat(Report.target(tooSlow)).isEqualTo("✗ under 0.95x floor");
+    assertThat(Report.target(heapAtFloor)).isEqualTo("✓");
     assertThat(Report.ratio(1.0, 4.0)).isEqualTo("0.25");
     assertThat(Report.ratio(1.0, Double.NaN)).isEqualTo("—");
   }
@@ -56,7 +62,7 @@ class ReportTest {
 
     String table = Report.markdown(List.of(row), List.of());
 
-    assertThat(table).contains("| 20.0 | — | failed [1] | — | — | ✓ |")
+    assertThat(table).contains("| 20.0 | — | failed [1] | — | — | — | — | ✓ |")
         .contains("[1] peer, 10,000 clients: failed: 7000 of 10000 connected");
   }
 
@@ -73,6 +79,27 @@ class ReportTest {
       assertThat(row.values()).containsOnly(Map.entry("tether", 20.0), Map.entry("peer", 30.0));
       assertThat(row.notes()).containsOnly(Map.entry("peer", "note"));
     });
+  }
+
+  @Test
+  void theJsClientHasAColumnAndARatio() {
+    Report.Row row = new Report.Row("burst", "client CPU per 100k events", "s", true, List.of("peer", "floor<=1.1"),
+        Map.of("tether", 1.0, "floor", 0.95, "peer", 2.0, "js", 4.0), Map.of());
+
+    String table = Report.markdown(List.of(row), List.of());
+
+    assertThat(table).contains("| Tether | Floor | Peer | JS | Tether/floor | Tether/peer | Tether/JS | Target |")
+        .contains("| burst | client CPU per 100k events (s) | 1.00 | 0.950 | 2.00 | 4.00 | 1.05 | 0.50 | 0.25 | ✓ |");
+  }
+
+  @Test
+  void theHeaderSaysWhetherTheRunWasPinnedAndItsEchoWindow() {
+    com.google.gson.JsonObject pinned = JsonParser.parseString(
+        "{\"pinned\": true, \"serverCpus\": \"0\", \"clientCpus\": \"1-3\", \"echoWindow\": 1000}").getAsJsonObject();
+    com.google.gson.JsonObject shared = JsonParser.parseString("{\"pinned\": false, \"echoWindow\": 64}").getAsJsonObject();
+
+    assertThat(Report.pinning(pinned)).isEqualTo("Pinned: server on CPU 0, clients on CPUs 1-3, echo window 1000.");
+    assertThat(Report.pinning(shared)).startsWith("Not pinned").contains("echo window 64");
   }
 
   private static Report.Row row(boolean lower, List<String> targets, Map<String, Double> values) {

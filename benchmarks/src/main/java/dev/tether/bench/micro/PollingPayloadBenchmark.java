@@ -46,6 +46,8 @@ public class PollingPayloadBenchmark {
 
   List<EnginePacket> packets;
   io.socket.engineio.parser.Packet<?>[] peerPackets;
+  /** Each packet's data as the floor and the peer hold it: a String, or a byte[] for binary. */
+  Object[] rawData;
   /** The body as it travels, produced by Tether's encoder (the server's form for text). */
   byte[] body;
 
@@ -63,9 +65,11 @@ public class PollingPayloadBenchmark {
       packets.add(EnginePacket.binary(data));
     }
     peerPackets = new io.socket.engineio.parser.Packet<?>[packets.size()];
+    rawData = new Object[packets.size()];
     for (int i = 0; i < packets.size(); i++) {
       EnginePacket packet = packets.get(i);
-      Object data = packet.isBinary() ? packet.binary() : packet.text();
+      Object data = packet.isBinary() ? packet.binary().toByteArray() : packet.text();
+      rawData[i] = data;
       peerPackets[i] = new io.socket.engineio.parser.Packet<>(io.socket.engineio.parser.Packet.MESSAGE, data);
     }
     body = EngineIoV4.INSTANCE.encodePayload(packets);
@@ -93,7 +97,7 @@ public class PollingPayloadBenchmark {
       if (i > 0) out.append('\u001e');
       EnginePacket packet = packets.get(i);
       if (packet.isBinary()) {
-        out.append('b').append(Base64.getEncoder().encodeToString(packet.binary()));
+        out.append('b').append(Base64.getEncoder().encodeToString((byte[]) rawData[i]));
       } else {
         out.append('4').append(packet.text());
       }

@@ -526,7 +526,7 @@ public final class RealSocket extends SocketListeners {
   private void sendAck(final String event, final long ackId, Object[] values) {
     final Payload payload = context.codec.encode(null, values);
     protocol.checkAck(payload);
-    loop.execute(() -> {
+    toLoop(() -> {
       if (status.phase != Phase.CONNECTED) return; // the server forgot the request along with the session
       try {
         manager.ack(namespace, ackId, payload);
@@ -540,14 +540,28 @@ public final class RealSocket extends SocketListeners {
 
   @Override public Socket emit(String event, Object... args) {
     Outgoing outgoing = prepare(event, args, null);
-    loop.execute(() -> queue(outgoing));
+    toLoop(() -> queue(outgoing));
     return this;
+  }
+
+  /**
+   * Hands an emit to the loop. From a listener (a reply, the pattern of every bot) an idle loop runs
+   * it right here: the listener's thread is Tether's, or one the application gave Tether, and the
+   * loop's work is short and never blocks, so this saves a thread hand-off per reply. From any other
+   * thread the emit is queued, so application threads never run connection code.
+   */
+  private void toLoop(Runnable task) {
+    if (context.isDelivering()) {
+      loop.executeHere(task);
+    } else {
+      loop.execute(task);
+    }
   }
 
   @Override public AckCall emitWithAck(String event, Object... args) {
     final RealAckCall call = new RealAckCall(this, event, context.runtime.scheduler().nanoTime(), options.retries());
     final Outgoing outgoing = prepare(event, args, call);
-    loop.execute(() -> {
+    toLoop(() -> {
       if (call.isDone()) return; // cancelled before it was queued
       if (!acks.register(call, outgoing, options.retries(), options.ackTimeoutMillis())) return; // too many acks
       queue(outgoing);
@@ -557,7 +571,7 @@ public final class RealSocket extends SocketListeners {
 
   @Override public Socket volatileEmit(String event, Object... args) {
     final Outgoing outgoing = prepare(event, args, null);
-    loop.execute(() -> {
+    toLoop(() -> {
       if (status.phase == Phase.CONNECTED && manager.isWritableNow()) {
         write(outgoing);
       } else {

@@ -98,25 +98,27 @@ public final class SerialExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs queued tasks on the calling thread. Only one thread drains at a time ({@code scheduled});
+   * it gives up {@code runningThread} before it gives up {@code scheduled} (under the lock), so the
+   * next drainer, which may start at once on another thread, never has its mark cleared.
+   */
   private void drain() {
-    Thread previous = runningThread;
     runningThread = Thread.currentThread();
-    try {
-      for (int i = 0; i < BATCH; i++) {
-        Runnable task;
-        synchronized (lock) {
-          task = tasks.poll();
-          if (task == null) {
-            scheduled = false;
-            return;
-          }
+    for (int i = 0; i < BATCH; i++) {
+      Runnable task;
+      synchronized (lock) {
+        task = tasks.poll();
+        if (task == null) {
+          runningThread = null;
+          scheduled = false;
+          return;
         }
-        runSafely(task);
       }
-    } finally {
-      runningThread = previous;
+      runSafely(task);
     }
-    submitDrain(); // more work left: yield the pool thread and come back
+    runningThread = null;
+    submitDrain(); // more work left: yield this thread and come back
   }
 
   private void runSafely(Runnable task) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tether's benchmarks and prints one Markdown table: Tether, the floor (raw OkHttp speaking
 # Engine.IO/Socket.IO by hand, Gson per event) and the peer (io.socket:socket.io-client 2.1.2 on
-# OkHttp 4.12.1), with the ratios Tether/floor and Tether/peer per row.
+# the same OkHttp as Tether, 5.5.1), with the ratios Tether/floor and Tether/peer per row.
 #
 #   ./benchmarks/run.sh                # everything: about 40 minutes on 2 cores
 #   ./benchmarks/run.sh --quick        # small counts, one round: a sanity run of a few minutes

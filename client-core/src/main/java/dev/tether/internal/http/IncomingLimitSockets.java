@@ -324,10 +324,12 @@ public final class IncomingLimitSockets {
     }
 
     @Override public void shutdownInput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownInput();
     }
 
     @Override public void shutdownOutput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownOutput();
     }
 
@@ -592,10 +594,12 @@ public final class IncomingLimitSockets {
     }
 
     @Override public void shutdownInput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownInput();
     }
 
     @Override public void shutdownOutput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownOutput();
     }
 

@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * for a frame with RSV1 set: compression is never offered (the offer is removed from the upgrade
  * request), and a compressed frame could inflate far beyond the bytes counted here. The bytes before
  * the offending header byte are still handed on, so messages that precede it are delivered; the next
- * read fails. When the socket is then closed, a close frame with code 1009 ("message too big") is
- * written first if the outgoing side is between frames and no write is in progress.
+ * read fails. When the socket is then closed (or one of its streams, or shut down), a close frame with
+ * code 1009 ("message too big") is written first if the outgoing side is between frames and no write
+ * is in progress.
  *
  * <p>Thread-safety: the incoming side is read by one thread at a time (OkHttp's reader); the outgoing
  * side is written under {@link #writeLock}, which {@link #beforeClose} only ever tries; the mode is
@@ -396,6 +397,7 @@ final class IncomingMessageGuard {
     }
 
     @Override public void close() throws IOException {
+      beforeClose(); // closing a socket's stream closes the socket
       in.close();
     }
   }
@@ -428,6 +430,7 @@ final class IncomingMessageGuard {
     }
 
     @Override public void close() throws IOException {
+      beforeClose(); // OkHttp 5 may close the WebSocket's sink before it closes the socket
       out.close();
     }
   }

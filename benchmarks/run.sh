@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs Tether's benchmarks and prints one Markdown table: Tether, the floor (raw OkHttp speaking
-# Engine.IO/Socket.IO by hand, Gson per event), the peer (io.socket:socket.io-client 2.1.2 on
-# OkHttp 4.12.1) and the JavaScript client (socket.io-client 4.8.4 on Node, benchmarks/js-client),
-# with the ratios Tether/floor, Tether/peer and Tether/JS per row.
+# Engine.IO/Socket.IO by hand, Gson per event), the peer (io.socket:socket.io-client 2.1.2, on the
+# same OkHttp as Tether, 5.5.1) and the JavaScript client (socket.io-client 4.8.4 on Node,
+# benchmarks/js-client), with the ratios Tether/floor, Tether/peer and Tether/JS per row.
 #
 #   ./benchmarks/run.sh                # everything: about 45 minutes on 2 cores
 #   ./benchmarks/run.sh --pinned       # the same, server and clients on separate cores (the targets' mode)

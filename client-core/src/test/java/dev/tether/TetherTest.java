@@ -7,8 +7,8 @@ import java.io.IOException;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 
 class TetherTest {
@@ -27,7 +27,8 @@ class TetherTest {
     tether.close();
     assertThat(user.dispatcher().getMaxRequestsPerHost()).isEqualTo(maxPerHost);
     try (MockWebServer server = new MockWebServer()) {
-      server.enqueue(new MockResponse().setBody("still works"));
+      server.start(); // mockwebserver3 no longer starts itself on url()
+      server.enqueue(new MockResponse.Builder().body("still works").build());
       try (Response response = user.newCall(new Request.Builder().url(server.url("/")).build()).execute()) {
         assertThat(response.body().string()).isEqualTo("still works");
       }

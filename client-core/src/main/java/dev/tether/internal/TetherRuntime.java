@@ -1,15 +1,11 @@
 package dev.tether.internal;
 
 import dev.tether.internal.http.HttpClientProvider;
-import dev.tether.internal.http.IncomingLimitSockets;
+import dev.tether.internal.http.SharedClients;
 import dev.tether.internal.loop.DaemonThreadFactory;
 import dev.tether.internal.loop.ScheduledExecutorTaskScheduler;
 import dev.tether.internal.loop.SerialExecutor;
 import dev.tether.internal.loop.TaskScheduler;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The shared machinery behind one {@code Tether}: the pool that runs every connection's event loop,
- * the one timer thread, and the OkHttp client derived for long-lived requests, with, per incoming
- * message limit in use, one derived for WebSockets (see {@code IncomingLimitSockets}).
+ * the one timer thread, and the OkHttp client derived for long-lived requests, from which every
+ * connection's clients are derived once and then shared ({@link SharedClients}): for WebSockets, per
+ * incoming message limit in use, on sockets that bound each message (see {@code IncomingLimitSockets}).
  *
  * <p>Threads: {@code tether-loop-N} (a small fixed pool; loops borrow a thread only while they have
  * work), {@code tether-timer-1}, and OkHttp's {@code tether-io-N}, which OkHttp's blocking I/O holds
@@ -41,11 +38,8 @@ public final class TetherRuntime implements HttpClientProvider {
   private final ExecutorService ioExecutor;
   private final OkHttpClient baseClient;
   private final boolean ownsConnectionPool;
-  private final ConcurrentMap<Long, OkHttpClient> clientsByReadTimeout = new ConcurrentHashMap<>();
-  /** One WebSocket client (and connection pool) per message limit in use. */
-  private final ConcurrentMap<Long, OkHttpClient> webSocketClientsByLimit = new ConcurrentHashMap<>();
-  /** Keyed by [read timeout, message limit]. */
-  private final ConcurrentMap<List<Long>, OkHttpClient> webSocketClients = new ConcurrentHashMap<>();
+  /** The clients every connection shares, derived from baseClient once each (SharedClients). */
+  private final SharedClients clients;
   private volatile boolean closed;
 
   private TetherRuntime(Config config) {
@@ -84,6 +78,7 @@ public final class TetherRuntime implements HttpClientProvider {
         // response while the first one's vanished. Failures surface; the session layer decides.
         .retryOnConnectionFailure(false)
         .build();
+    clients = new SharedClients(baseClient);
   }
 
   public static TetherRuntime create(Config config) {
@@ -99,32 +94,17 @@ public final class TetherRuntime implements HttpClientProvider {
     return scheduler;
   }
 
-  @Override public OkHttpClient client(long readTimeoutMillis) {
-    Long key = readTimeoutMillis;
-    OkHttpClient client = clientsByReadTimeout.get(key);
-    if (client == null) {
-      client = baseClient.newBuilder().readTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS).build();
-      OkHttpClient raced = clientsByReadTimeout.putIfAbsent(key, client);
-      if (raced != null) client = raced;
-    }
-    return client;
+  @Override public OkHttpClient baseClient() {
+    return baseClient;
   }
 
-  @Override public OkHttpClient webSocketClient(long readTimeoutMillis, long maxIncomingMessageBytes) {
-    List<Long> key = Arrays.asList(readTimeoutMillis, maxIncomingMessageBytes);
-    OkHttpClient client = webSocketClients.get(key);
-    if (client == null) {
-      OkHttpClient limited = webSocketClientsByLimit.get(maxIncomingMessageBytes);
-      if (limited == null) {
-        limited = IncomingLimitSockets.webSocketClient(baseClient, maxIncomingMessageBytes);
-        OkHttpClient raced = webSocketClientsByLimit.putIfAbsent(maxIncomingMessageBytes, limited);
-        if (raced != null) limited = raced;
-      }
-      client = limited.newBuilder().readTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS).build();
-      OkHttpClient raced = webSocketClients.putIfAbsent(key, client);
-      if (raced != null) client = raced;
-    }
-    return client;
+  @Override public OkHttpClient client(long readTimeoutMillis, boolean retryOnConnectionFailure) {
+    return clients.client(readTimeoutMillis, retryOnConnectionFailure);
+  }
+
+  @Override public OkHttpClient webSocketClient(long readTimeoutMillis, long maxIncomingMessageBytes,
+      long pingIntervalMillis) {
+    return clients.webSocketClient(readTimeoutMillis, maxIncomingMessageBytes, pingIntervalMillis);
   }
 
   public boolean isClosed() {

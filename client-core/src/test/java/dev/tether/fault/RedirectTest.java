@@ -21,10 +21,10 @@ import okhttp3.Cookie;
 import okhttp3.CookieJar;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class RedirectTest {
   @BeforeEach void startServers() throws IOException {
     second.setDispatcher(new Dispatcher() {
       @Override public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse().setResponseCode(404).setBody("not here");
+        return new MockResponse.Builder().code(404).body("not here").build();
       }
     });
     second.start(InetAddress.getByName("127.0.0.1"), 0);
@@ -64,9 +64,9 @@ class RedirectTest {
     first.setDispatcher(new Dispatcher() {
       @Override public MockResponse dispatch(RecordedRequest request) {
         // The whole URL, query included, as a load balancer's "redirect to $host$request_uri" would.
-        return new MockResponse().setResponseCode(302)
-            .setHeader("Location", target.resolve(request.getPath()).toString())
-            .setHeader("Set-Cookie", "sticky=" + STICKY_COOKIE + "; Path=/");
+        return new MockResponse.Builder().code(302)
+            .setHeader("Location", target.resolve(request.getTarget()).toString())
+            .setHeader("Set-Cookie", "sticky=" + STICKY_COOKIE + "; Path=/").build();
       }
     });
     first.start(InetAddress.getByName("127.0.0.1"), 0);
@@ -91,8 +91,8 @@ class RedirectTest {
 
   @AfterEach void stopServers() throws IOException {
     tether.close();
-    first.shutdown();
-    second.shutdown();
+    first.close();
+    second.close();
   }
 
   private SocketOptions.Builder secrets(TransportMode mode) {
@@ -120,8 +120,8 @@ class RedirectTest {
           .contains("crossOriginRedirects").doesNotContain(TOKEN, API_KEY);
     });
     RecordedRequest asked = first.takeRequest(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    assertThat(asked.getHeader("X-Api-Key")).isEqualTo(API_KEY); // the first origin got what it was meant to
-    assertThat(asked.getRequestUrl().queryParameter("token")).isEqualTo(TOKEN);
+    assertThat(asked.getHeaders().get("X-Api-Key")).isEqualTo(API_KEY); // the first origin got what it was meant to
+    assertThat(asked.getUrl().queryParameter("token")).isEqualTo(TOKEN);
     assertThat(second.getRequestCount()).as("requests that reached the other origin").isZero();
     assertThat(first.getRequestCount()).as("one attempt, not retried").isEqualTo(1);
   }
@@ -134,9 +134,9 @@ class RedirectTest {
 
     RecordedRequest followed = second.takeRequest(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     assertThat(followed).as("the redirect was followed").isNotNull();
-    assertThat(followed.getHeader("X-Api-Key")).isEqualTo(API_KEY);
-    assertThat(followed.getRequestUrl().queryParameter("token")).isEqualTo(TOKEN);
-    assertThat(followed.getHeader("Cookie")).contains("session=" + JAR_COOKIE).contains("sticky=" + STICKY_COOKIE);
+    assertThat(followed.getHeaders().get("X-Api-Key")).isEqualTo(API_KEY);
+    assertThat(followed.getUrl().queryParameter("token")).isEqualTo(TOKEN);
+    assertThat(followed.getHeaders().get("Cookie")).contains("session=" + JAR_COOKIE).contains("sticky=" + STICKY_COOKIE);
     assertThat(error.cause()).isInstanceOfSatisfying(TransportException.class,
         e -> assertThat(e.httpStatus()).isEqualTo(404)); // the other origin's answer
   }

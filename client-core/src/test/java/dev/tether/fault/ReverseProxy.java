@@ -16,10 +16,10 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
@@ -100,7 +100,7 @@ final class ReverseProxy implements AutoCloseable {
     closed = true;
     for (Call call : calls) call.cancel();
     try {
-      server.shutdown();
+      server.close();
     } finally {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
@@ -109,28 +109,28 @@ final class ReverseProxy implements AutoCloseable {
 
   private final class Forwarder extends Dispatcher {
     @Override public MockResponse dispatch(RecordedRequest request) {
-      if (closed) return new MockResponse().setResponseCode(503);
-      String path = request.getPath();
+      if (closed) return new MockResponse.Builder().code(503).build();
+      String path = request.getTarget();
       String prefix = redirectPrefix;
       if (path != null && prefix != null && path.startsWith(prefix)) {
-        return new MockResponse().setResponseCode(redirectStatus)
-            .setHeader("Location", path.substring(prefix.length() - 1)); // keeps the '/' after the prefix
+        return new MockResponse.Builder().code(redirectStatus)
+            .setHeader("Location", path.substring(prefix.length() - 1)).build(); // keeps the '/' after the prefix
       }
       if ("POST".equals(request.getMethod()) && request.getBodySize() > maxPostBytes
           && refusalsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         refused.incrementAndGet();
-        return new MockResponse().setResponseCode(413).setHeader("Content-Type", "text/html")
-            .setHeader("Connection", "close").setBody(NGINX_413);
+        return new MockResponse.Builder().code(413).setHeader("Content-Type", "text/html")
+            .setHeader("Connection", "close").body(NGINX_413).build();
       }
       try {
         return forward(request);
       } catch (IOException e) {
-        return new MockResponse().setResponseCode(502).setBody("upstream failed: " + e);
+        return new MockResponse.Builder().code(502).body("upstream failed: " + e).build();
       }
     }
 
     private MockResponse forward(RecordedRequest request) throws IOException {
-      Request.Builder out = new Request.Builder().url(upstream.resolve(request.getPath()));
+      Request.Builder out = new Request.Builder().url(upstream.resolve(request.getTarget()));
       Headers headers = request.getHeaders();
       for (int i = 0; i < headers.size(); i++) {
         if (!HOP_BY_HOP.contains(headers.name(i).toLowerCase(Locale.ROOT))) {
@@ -140,7 +140,7 @@ final class ReverseProxy implements AutoCloseable {
       String method = request.getMethod();
       if ("POST".equals(method)) {
         String type = headers.get("Content-Type");
-        out.post(RequestBody.create(request.getBody().readByteArray(), type == null ? null : MediaType.parse(type)));
+        out.post(RequestBody.create(request.getBody().toByteArray(), type == null ? null : MediaType.parse(type)));
       } else {
         out.method(method, null);
       }
@@ -148,7 +148,7 @@ final class ReverseProxy implements AutoCloseable {
       calls.add(call);
       if (closed) call.cancel(); // close() ran between the check in dispatch and here
       try (Response response = call.execute()) {
-        MockResponse answer = new MockResponse().setResponseCode(response.code());
+        MockResponse.Builder answer = new MockResponse.Builder().code(response.code());
         answer.clearHeaders();
         for (int i = 0; i < response.headers().size(); i++) {
           String name = response.headers().name(i);
@@ -157,7 +157,7 @@ final class ReverseProxy implements AutoCloseable {
         ResponseBody body = response.body();
         Buffer copy = new Buffer();
         if (body != null) copy.writeAll(body.source());
-        return answer.setBody(copy);
+        return answer.body(copy).build();
       } finally {
         calls.remove(call);
       }

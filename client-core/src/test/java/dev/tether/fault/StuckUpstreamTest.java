@@ -19,10 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class StuckUpstreamTest {
   @AfterEach void stop() throws IOException {
     release.countDown();
     tether.close();
-    server.shutdown();
+    server.close();
   }
 
   @Test void everyEmitIsBoundedAccountedForAndTheStuckWriteEndsTheConnection() throws Exception {
@@ -107,13 +107,13 @@ class StuckUpstreamTest {
     private final CountDownLatch connected = new CountDownLatch(1);
 
     @Override public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-      String sid = request.getRequestUrl().queryParameter("sid");
+      String sid = request.getUrl().queryParameter("sid");
       if ("GET".equals(request.getMethod()) && sid == null) {
         return text("0{\"sid\":\"s1\",\"upgrades\":[],\"pingInterval\":" + PING_INTERVAL
             + ",\"pingTimeout\":" + PING_TIMEOUT + ",\"maxPayload\":1000000}");
       }
       if ("POST".equals(request.getMethod())) {
-        for (String packet : request.getBody().clone().readUtf8().split("\u001e")) {
+        for (String packet : request.getBody().utf8().split("\u001e")) {
           if (packet.startsWith("42[\"data\"")) emitsReceived.incrementAndGet();
         }
         if (posts.incrementAndGet() == 1) {
@@ -134,7 +134,7 @@ class StuckUpstreamTest {
     }
 
     private MockResponse text(String body) {
-      return new MockResponse().setHeader("Content-Type", "text/plain; charset=UTF-8").setBody(body);
+      return new MockResponse.Builder().setHeader("Content-Type", "text/plain; charset=UTF-8").body(body).build();
     }
   }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
@@ -37,13 +37,13 @@ final class MockWsServer implements AutoCloseable {
   }
 
   ServerSide acceptUpgrade() {
-    return acceptUpgrade(new MockResponse());
+    return acceptUpgrade(new MockResponse.Builder());
   }
 
   /** Queues an upgrade answered with {@code response}'s headers; returns its server side. */
-  ServerSide acceptUpgrade(MockResponse response) {
+  ServerSide acceptUpgrade(MockResponse.Builder response) {
     ServerSide side = new ServerSide();
-    server.enqueue(response.withWebSocketUpgrade(side));
+    server.enqueue(response.webSocketUpgrade(side).build());
     return side;
   }
 
@@ -60,7 +60,7 @@ final class MockWsServer implements AutoCloseable {
   }
 
   @Override public void close() throws IOException {
-    server.shutdown();
+    server.close();
   }
 
   /** The server's end of one WebSocket: what it received, and the means to send and close. */

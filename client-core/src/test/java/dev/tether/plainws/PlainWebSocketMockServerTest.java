@@ -13,8 +13,8 @@ import dev.tether.TransportException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import okhttp3.OkHttpClient;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
@@ -47,23 +47,23 @@ class PlainWebSocketMockServerTest {
       Socket socket = tether.socket(url, RAW);
       socket.connect().awaitConnected(10, SECONDS);
       RecordedRequest upgrade = ws.takeRequest();
-      assertThat(upgrade.getPath()).isEqualTo("/api/v2/stream?room=a&x=");
-      assertThat(upgrade.getHeader("Upgrade")).isEqualToIgnoringCase("websocket");
+      assertThat(upgrade.getTarget()).isEqualTo("/api/v2/stream?room=a&x=");
+      assertThat(upgrade.getHeaders().get("Upgrade")).isEqualToIgnoringCase("websocket");
       socket.disconnect();
       assertThat(ws.nextSocket().awaitClientClose()).isEqualTo(1000);
     }
   }
 
   @Test void cookiesSetOnAnUpgradeGoBackOnTheNextOne() throws Exception {
-    MockWsServer.ServerSide first = ws.acceptUpgrade(new MockResponse().addHeader("Set-Cookie", "lb=node7; Path=/"));
+    MockWsServer.ServerSide first = ws.acceptUpgrade(new MockResponse.Builder().addHeader("Set-Cookie", "lb=node7; Path=/"));
     ws.acceptUpgrade();
     Socket socket = tether.socket(ws.url("/feed"), RAW);
     socket.connect().awaitConnected(10, SECONDS);
-    assertThat(ws.takeRequest().getHeader("Cookie")).isNull();
+    assertThat(ws.takeRequest().getHeaders().get("Cookie")).isNull();
 
     first.close(1001, "restarting"); // a load balancer draining the node: reconnect, to the same node
     RecordedRequest again = ws.takeRequest();
-    assertThat(again.getHeader("Cookie")).isEqualTo("lb=node7");
+    assertThat(again.getHeaders().get("Cookie")).isEqualTo("lb=node7");
   }
 
   @Test void reconnectNowSkipsTheBackoffDelay() throws Exception {
@@ -85,7 +85,7 @@ class PlainWebSocketMockServerTest {
   @Test void wssUsesTheApplicationsClientForTls() throws Exception {
     HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName(ws.server.getHostName()).build();
     HandshakeCertificates serverCerts = new HandshakeCertificates.Builder().heldCertificate(certificate).build();
-    ws.server.useHttps(serverCerts.sslSocketFactory(), false);
+    ws.server.useHttps(serverCerts.sslSocketFactory());
     HandshakeCertificates clientCerts = new HandshakeCertificates.Builder().addTrustedCertificate(certificate.certificate()).build();
     OkHttpClient trusting = new OkHttpClient.Builder()
         .sslSocketFactory(clientCerts.sslSocketFactory(), clientCerts.trustManager()).build();

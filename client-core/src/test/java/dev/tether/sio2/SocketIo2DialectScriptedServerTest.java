@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class SocketIo2DialectScriptedServerTest {
   @BeforeEach void start() throws Exception {
     server.setDispatcher(new Dispatcher() {
       @Override public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse().withWebSocketUpgrade(new Script());
+        return new MockResponse.Builder().webSocketUpgrade(new Script()).build();
       }
     });
     server.start();
@@ -53,7 +53,7 @@ class SocketIo2DialectScriptedServerTest {
 
   @AfterEach void stop() throws Exception {
     tether.close();
-    server.shutdown();
+    server.close();
   }
 
   /** socket.io 2.x as seen on the wire: {@code 40} right after the open packet, answers by rule. */

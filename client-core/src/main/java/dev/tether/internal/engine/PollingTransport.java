@@ -15,7 +15,6 @@ import java.util.logging.Logger;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -54,7 +53,7 @@ final class PollingTransport implements Transport {
   private Callback callback = Transport.IGNORE;
   private final String redactedEndpoint;
 
-  private OkHttpClient client;
+  private Call.Factory client;
   private @Nullable String sid;
   private @Nullable Call pollCall;
   private @Nullable Call postCall;

@@ -22,7 +22,7 @@ import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OkHttp 4 reads a whole WebSocket message into memory before anyone sees it, and has no setting to
+ * OkHttp (4, and still 5.5) reads a whole WebSocket message into memory before anyone sees it, and has no setting to
  * bound it. This puts an {@link IncomingMessageGuard} under OkHttp instead, on the plaintext of every
  * WebSocket connection: {@link #webSocketClient} derives, from the client Tether uses for HTTP, one for
  * WebSockets only, whose sockets carry the guard:
@@ -324,10 +324,12 @@ public final class IncomingLimitSockets {
     }
 
     @Override public void shutdownInput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownInput();
     }
 
     @Override public void shutdownOutput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownOutput();
     }
 
@@ -592,10 +594,12 @@ public final class IncomingLimitSockets {
     }
 
     @Override public void shutdownInput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownInput();
     }
 
     @Override public void shutdownOutput() throws IOException {
+      guard.beforeClose();
       delegate.shutdownOutput();
     }
 

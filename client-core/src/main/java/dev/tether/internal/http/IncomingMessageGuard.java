@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -24,12 +25,13 @@ import org.jspecify.annotations.Nullable;
  * for a frame with RSV1 set: compression is never offered (the offer is removed from the upgrade
  * request), and a compressed frame could inflate far beyond the bytes counted here. The bytes before
  * the offending header byte are still handed on, so messages that precede it are delivered; the next
- * read fails. When the socket is then closed, a close frame with code 1009 ("message too big") is
- * written first if the outgoing side is between frames and no write is in progress.
+ * read fails. When the socket is then closed (or one of its streams, or shut down), a close frame with
+ * code 1009 ("message too big") is written first if the outgoing side is between frames and no write
+ * is in progress.
  *
  * <p>Thread-safety: the incoming side is read by one thread at a time (OkHttp's reader); the outgoing
- * side is written under {@link #writeLock}, which {@link #beforeClose} only ever tries; the mode is
- * volatile.
+ * side is written under {@link #writeLock}, which {@link #beforeClose} waits for only briefly; the
+ * mode is volatile.
  */
 final class IncomingMessageGuard {
   static final int CLOSE_TOO_BIG = 1009;
@@ -63,6 +65,11 @@ final class IncomingMessageGuard {
   private final FrameScanner outgoing = new FrameScanner(); // guarded by writeLock
   private @Nullable OutputStream plainOut; // guarded by writeLock
   private boolean closeSent; // guarded by writeLock
+  /**
+   * How long a closer waits for a write in progress (another closer's close frame, or a frame OkHttp
+   * is writing) before it gives up on the close frame.
+   */
+  private static final long CLOSE_WRITE_WAIT_MILLIS = 500;
 
   IncomingMessageGuard(long limit) {
     this.limit = limit;
@@ -231,13 +238,21 @@ final class IncomingMessageGuard {
   }
 
   /**
-   * Called when the socket is about to close: after an incoming message was refused, writes a masked
-   * close frame with code 1009, if that can be done without waiting (no write in progress) and without
-   * corrupting the stream (the outgoing side is between frames). Never throws.
+   * Called when the socket (or one of its streams) is about to close: after an incoming message was
+   * refused, writes a masked close frame with code 1009, if the outgoing side is between frames (so
+   * the stream is not corrupted) and any write in progress ends within
+   * {@value #CLOSE_WRITE_WAIT_MILLIS} ms. OkHttp 5 closes the writer's stream on one thread and the
+   * socket on another: the second closer waits for the first one's close frame instead of closing the
+   * socket under it. Never throws.
    */
   void beforeClose() {
     if (!(failure instanceof IncomingLimitException) || mode != FRAMES) return;
-    if (!writeLock.tryLock()) return;
+    try {
+      if (!writeLock.tryLock(CLOSE_WRITE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     try {
       OutputStream out = plainOut;
       if (closeSent || out == null || !outgoing.atFrameStart()) return;
@@ -396,6 +411,7 @@ final class IncomingMessageGuard {
     }
 
     @Override public void close() throws IOException {
+      beforeClose(); // closing a socket's stream closes the socket
       in.close();
     }
   }
@@ -428,6 +444,7 @@ final class IncomingMessageGuard {
     }
 
     @Override public void close() throws IOException {
+      beforeClose(); // OkHttp 5 may close the WebSocket's sink before it closes the socket
       out.close();
     }
   }

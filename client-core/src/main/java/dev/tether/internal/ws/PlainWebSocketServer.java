@@ -14,10 +14,9 @@ import dev.tether.internal.wire.ServerProtocol;
 import dev.tether.internal.wire.Target;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
+import okhttp3.WebSocket;
 
 /**
  * Plain WebSocket servers: the URL as given is the endpoint, there is one socket per connection
@@ -86,7 +85,7 @@ public final class PlainWebSocketServer implements ServerProtocol {
     // One cookie jar per Manager, kept across its reconnections: a cookie set on one upgrade (a sticky
     // load balancer's) goes back on the next, so a reconnection reaches the same node.
     ConnectionHttp http = new ConnectionHttp(runtime, options.crossOriginRedirects(), options.maxIncomingMessageBytes());
-    OkHttpClient client = webSocketClient(http, target);
+    WebSocket.Factory client = webSocketClient(http, target);
     return listener -> new PlainWebSocketConnection(target, client, loop, listener);
   }
 
@@ -97,10 +96,8 @@ public final class PlainWebSocketServer implements ServerProtocol {
    * liveness: a ping still unanswered when the next is due fails the socket, so a dead peer is
    * noticed within twice the interval.
    */
-  private static OkHttpClient webSocketClient(ConnectionHttp http, Endpoint endpoint) {
-    return http.webSocketClient(endpoint.openTimeoutMillis).newBuilder()
-        .pingInterval(endpoint.settings.pingIntervalMillis(), TimeUnit.MILLISECONDS)
-        .build();
+  private static WebSocket.Factory webSocketClient(ConnectionHttp http, Endpoint endpoint) {
+    return http.webSocketClient(endpoint.openTimeoutMillis, endpoint.settings.pingIntervalMillis());
   }
 
   @Override public String toString() {

@@ -13,9 +13,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
 import okhttp3.HttpUrl;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import okio.Buffer;
 import okio.ByteString;
 import org.junit.jupiter.api.AfterEach;
@@ -59,14 +59,14 @@ class EngineIoV3MockServerTest {
     } finally {
       engine.release();
       runtime.close();
-      server.shutdown();
+      server.close();
     }
   }
 
   @Test void theHandshakeAsksForEio3AndAssumesTheDefaultMaxPayload() throws Exception {
     Handshake handshake = openSession();
     RecordedRequest request = engine.takeRequest();
-    assertThat(request.getRequestUrl().queryParameter("EIO")).isEqualTo("3");
+    assertThat(request.getUrl().queryParameter("EIO")).isEqualTo("3");
     assertThat(handshake.maxPayload()).isEqualTo(EngineIoV3.DEFAULT_MAX_PAYLOAD);
   }
 
@@ -139,15 +139,15 @@ class EngineIoV3MockServerTest {
     onLoop(() -> socket.sendAll(java.util.Arrays.asList(
         EnginePacket.message("2[\"echo\",\"é€😀\"]"), EnginePacket.binary(new byte[] {1, 2, 3, 4})), null));
     RecordedRequest post = engine.takePost();
-    assertThat(post.getHeader("Content-Type")).startsWith("text/plain");
+    assertThat(post.getHeaders().get("Content-Type")).startsWith("text/plain");
     assertThat(body(post)).isEqualTo("17:42[\"echo\",\"é€😀\"]10:b4AQIDBA==");
   }
 
   @Test void aPollAnsweredWithABinaryPayloadDeliversTextAndBinaryInOrder() throws Exception {
     openSession();
     engine.takePoll();
-    engine.respondToPoll(new MockResponse().setHeader("Content-Type", "application/octet-stream")
-        .setBody(new Buffer().write(ByteString.decodeHex("0004ff34e282ac0105ff0401020304"))));
+    engine.respondToPoll(new MockResponse.Builder().setHeader("Content-Type", "application/octet-stream")
+        .body(new Buffer().write(ByteString.decodeHex("0004ff34e282ac0105ff0401020304"))).build());
     assertThat(recorder.awaitText()).isEqualTo("€");
     assertThat(recorder.awaitMessage().binary().toByteArray()).containsExactly(1, 2, 3, 4);
   }
@@ -182,7 +182,7 @@ class EngineIoV3MockServerTest {
   }
 
   private static String body(RecordedRequest request) {
-    return request.getBody().clone().readUtf8();
+    return request.getBody().utf8();
   }
 
   private void assertNoPost() throws InterruptedException {

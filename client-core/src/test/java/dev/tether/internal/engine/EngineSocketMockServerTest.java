@@ -24,10 +24,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
-import okhttp3.mockwebserver.SocketPolicy;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okio.Buffer;
 import okio.BufferedSink;
 import okio.GzipSink;
@@ -76,7 +76,7 @@ class EngineSocketMockServerTest {
     } finally {
       engine.release();
       runtime.close();
-      server.shutdown();
+      server.close();
     }
   }
 
@@ -87,14 +87,14 @@ class EngineSocketMockServerTest {
 
     RecordedRequest handshake = engine.takeRequest();
     assertThat(handshake.getMethod()).isEqualTo("GET");
-    HttpUrl url = handshake.getRequestUrl();
+    HttpUrl url = handshake.getUrl();
     assertThat(url.encodedPath()).isEqualTo("/socket.io/");
     assertThat(url.queryParameter("EIO")).isEqualTo("4");
     assertThat(url.queryParameter("transport")).isEqualTo("polling");
     assertThat(url.queryParameter("t")).isNotEmpty();
     assertThat(url.queryParameterNames()).doesNotContain("sid");
     assertThat(url.queryParameter("token")).isEqualTo("secret123");
-    assertThat(handshake.getHeader("X-Test")).isEqualTo("1");
+    assertThat(handshake.getHeaders().get("X-Test")).isEqualTo("1");
     recorder.awaitOpen();
   }
 
@@ -109,21 +109,21 @@ class EngineSocketMockServerTest {
 
     Set<String> cacheBusters = new HashSet<>();
     for (RecordedRequest request : requests) {
-      HttpUrl url = request.getRequestUrl();
+      HttpUrl url = request.getUrl();
       assertThat(url.encodedPath()).as("path of %s", request).isEqualTo("/socket.io/");
       assertThat(url.queryParameter("EIO")).as("EIO of %s", request).isEqualTo("4");
       assertThat(url.queryParameter("transport")).as("transport of %s", request).isEqualTo("polling");
       assertThat(url.queryParameter("token")).as("user query of %s", request).isEqualTo("secret123");
       assertThat(url.queryParameterValues("token")).as("user query of %s", request).hasSize(1);
-      assertThat(request.getHeader("X-Test")).as("extra header of %s", request).isEqualTo("1");
+      assertThat(request.getHeaders().get("X-Test")).as("extra header of %s", request).isEqualTo("1");
       String t = url.queryParameter("t");
       assertThat(t).as("cache buster of %s", request).isNotEmpty();
       cacheBusters.add(t);
     }
     assertThat(cacheBusters).as("every t differs").hasSize(4);
-    assertThat(requests.get(0).getRequestUrl().queryParameter("sid")).isNull();
+    assertThat(requests.get(0).getUrl().queryParameter("sid")).isNull();
     for (RecordedRequest later : requests.subList(1, 4)) {
-      assertThat(later.getRequestUrl().queryParameter("sid")).as("sid of %s", later).isEqualTo("abc");
+      assertThat(later.getUrl().queryParameter("sid")).as("sid of %s", later).isEqualTo("abc");
     }
     assertThat(engine.count(MockEngineServer.Kind.POST)).isEqualTo(1);
     assertThat(engine.count(MockEngineServer.Kind.POLL)).isEqualTo(2);
@@ -137,8 +137,8 @@ class EngineSocketMockServerTest {
 
     RecordedRequest post = engine.takePost();
     assertThat(post.getMethod()).isEqualTo("POST");
-    assertThat(post.getHeader("Content-Type")).isEqualTo("text/plain;charset=UTF-8");
-    assertThat(post.getBody().clone().readByteArray())
+    assertThat(post.getHeaders().get("Content-Type")).isEqualTo("text/plain;charset=UTF-8");
+    assertThat(post.getBody().toByteArray())
         .isEqualTo("4héllo €".getBytes(StandardCharsets.UTF_8));
   }
 
@@ -147,8 +147,8 @@ class EngineSocketMockServerTest {
     send(EnginePacket.binary(new byte[] {1, 2, 3, 4}));
 
     RecordedRequest post = engine.takePost();
-    assertThat(post.getHeader("Content-Type")).isEqualTo("text/plain;charset=UTF-8");
-    assertThat(post.getBody().clone().readUtf8()).isEqualTo("bAQIDBA==");
+    assertThat(post.getHeaders().get("Content-Type")).isEqualTo("text/plain;charset=UTF-8");
+    assertThat(post.getBody().utf8()).isEqualTo("bAQIDBA==");
   }
 
   @Test void aBatchMixingTextAndBinaryIsOneTextBodyWithBase64Items() throws Exception {
@@ -165,8 +165,8 @@ class EngineSocketMockServerTest {
 
     engine.takePost(); // "first"
     RecordedRequest batch = engine.takePost();
-    assertThat(batch.getHeader("Content-Type")).isEqualTo("text/plain;charset=UTF-8");
-    assertThat(batch.getBody().clone().readByteArray())
+    assertThat(batch.getHeaders().get("Content-Type")).isEqualTo("text/plain;charset=UTF-8");
+    assertThat(batch.getBody().toByteArray())
         .isEqualTo(("4€" + RS + "bAQIDBA==").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -213,7 +213,7 @@ class EngineSocketMockServerTest {
 
     engine.respondToPoll("2");
     RecordedRequest pong = engine.takePost();
-    assertThat(pong.getBody().clone().readUtf8()).isEqualTo("3");
+    assertThat(pong.getBody().utf8()).isEqualTo("3");
     drainLoop(); // the pong and the re-arming happen in the same loop task
 
     advance(HEARTBEAT_MILLIS - 1); // well past the original deadline at 45 s
@@ -234,7 +234,7 @@ class EngineSocketMockServerTest {
     if (event.kind.equals("open")) {
       engine.takePoll(); // the session works
       onLoop(socket::close);
-      assertThat(engine.takePost().getBody().clone().readUtf8()).isEqualTo("1");
+      assertThat(engine.takePost().getBody().utf8()).isEqualTo("1");
       assertThat(recorder.awaitClose().value).isEqualTo(DisconnectReason.IO_CLIENT_DISCONNECT);
     } else {
       assertThat(event.kind).as("%s", event).isEqualTo("openFailed");
@@ -317,7 +317,7 @@ class EngineSocketMockServerTest {
 
   @Test void aPostAnswered503ClosesWithServerError() throws Exception {
     openSession();
-    engine.respondToPost(new MockResponse().setResponseCode(503).setBody("<html>Service Unavailable</html>"));
+    engine.respondToPost(new MockResponse.Builder().code(503).body("<html>Service Unavailable</html>").build());
     send(EnginePacket.message("x"));
 
     TransportException error = awaitTransportError();
@@ -339,7 +339,7 @@ class EngineSocketMockServerTest {
   }
 
   @Test void aHandshakeAnswered404FailsToOpenWithHttpError() throws Exception {
-    engine.respondToHandshake(new MockResponse().setResponseCode(404).setBody("Cannot GET /socket.io/"));
+    engine.respondToHandshake(new MockResponse.Builder().code(404).body("Cannot GET /socket.io/").build());
     open(options().build());
 
     TransportException error = recorder.awaitOpenFailed();
@@ -361,7 +361,7 @@ class EngineSocketMockServerTest {
   @Test void aHugeNonJsonErrorBodyIsReadBoundedAndKeptAsAShortExcerpt() throws Exception {
     StringBuilder html = new StringBuilder();
     while (html.length() < 100_000) html.append("<p>proxy error</p>");
-    engine.respondToHandshake(new MockResponse().setResponseCode(502).setBody(html.toString()));
+    engine.respondToHandshake(new MockResponse.Builder().code(502).body(html.toString()).build());
     open(options().build());
 
     TransportException error = recorder.awaitOpenFailed();
@@ -371,8 +371,8 @@ class EngineSocketMockServerTest {
 
   @Test
   void aOneWordPlainTextErrorBodyIsKeptAsTheServerMessage() throws Exception {
-    engine.respondToHandshake(new MockResponse().setResponseCode(403)
-        .setHeader("Content-Type", "text/plain; charset=utf-8").setBody("Forbidden\n"));
+    engine.respondToHandshake(new MockResponse.Builder().code(403)
+        .setHeader("Content-Type", "text/plain; charset=utf-8").body("Forbidden\n").build());
     open(options().build());
 
     TransportException error = recorder.awaitOpenFailed();
@@ -388,8 +388,8 @@ class EngineSocketMockServerTest {
     try (BufferedSink sink = Okio.buffer(new GzipSink(gzipped))) {
       sink.writeUtf8("4" + text);
     }
-    engine.respondToPoll(new MockResponse().setHeader("Content-Type", "text/plain; charset=UTF-8")
-        .setHeader("Content-Encoding", "gzip").setBody(gzipped));
+    engine.respondToPoll(new MockResponse.Builder().setHeader("Content-Type", "text/plain; charset=UTF-8")
+        .setHeader("Content-Encoding", "gzip").body(gzipped).build());
 
     assertThat(recorder.awaitText()).isEqualTo(text.toString());
   }
@@ -514,7 +514,7 @@ class EngineSocketMockServerTest {
     StringBuilder text = new StringBuilder();
     while (text.length() < 100_000) text.append("0123456789");
     engine.respondToPoll(MockEngineServer.payload("4" + text)
-        .setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY));
+        .newBuilder().onResponseBody(new SocketEffect.CloseSocket()).build()); // cut during the body
 
     TransportException error = awaitTransportError();
     assertThat(error.kind()).isEqualTo(Kind.CONNECTION_LOST);
@@ -532,7 +532,7 @@ class EngineSocketMockServerTest {
     MockWebServer gone = new MockWebServer();
     gone.start(InetAddress.getByName("127.0.0.1"), 0);
     HttpUrl deadUrl = gone.url("/").newBuilder().host("127.0.0.1").build();
-    gone.shutdown();
+    gone.close();
 
     long start = System.nanoTime();
     open(EngineOptions.builder(deadUrl).transports(true, false).build());
@@ -592,7 +592,7 @@ class EngineSocketMockServerTest {
     onLoop(socket::close);
 
     RecordedRequest post = engine.takePost();
-    assertThat(post.getBody().clone().readUtf8()).isEqualTo("1");
+    assertThat(post.getBody().utf8()).isEqualTo("1");
     EngineRecorder.Event close = recorder.awaitClose(); // no clock advance: not the close timeout
     assertThat(close.value).isEqualTo(DisconnectReason.IO_CLIENT_DISCONNECT);
     assertThat(close.error).isNull();
@@ -653,7 +653,7 @@ class EngineSocketMockServerTest {
     engine.takePoll();
     Hold closePost = engine.holdPost();
     onLoop(socket::close);
-    assertThat(closePost.awaitArrival().getBody().clone().readUtf8()).isEqualTo("1");
+    assertThat(closePost.awaitArrival().getBody().utf8()).isEqualTo("1");
 
     advance(1_999);
     assertThat(state()).isEqualTo(State.CLOSING);
@@ -1041,7 +1041,7 @@ class EngineSocketMockServerTest {
 
   /** The packets of a POST body, split on the record separator. */
   private static List<String> items(RecordedRequest post) {
-    byte[] body = post.getBody().clone().readByteArray();
+    byte[] body = post.getBody().toByteArray();
     List<String> items = new ArrayList<>();
     int start = 0;
     for (int i = 0; i <= body.length; i++) {

@@ -14,7 +14,7 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import okhttp3.mockwebserver.MockWebServer;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class EngineWriteQueueTest {
   @AfterEach void stop() throws IOException {
     engine.release();
     runtime.close();
-    server.shutdown();
+    server.close();
   }
 
   @Test void unitsHandedToTheTransportAreReportedWrittenAndTheRestUnsentWhenTheSessionEnds() throws Exception {

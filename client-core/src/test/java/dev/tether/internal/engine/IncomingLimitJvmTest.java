@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import okhttp3.mockwebserver.MockWebServer;
+import mockwebserver3.MockWebServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +82,7 @@ class IncomingLimitJvmTest {
       child.assertExitedCleanly("polling body has more than 100000 packets");
     } finally {
       engine.release();
-      http.shutdown();
+      http.close();
     }
   }
 

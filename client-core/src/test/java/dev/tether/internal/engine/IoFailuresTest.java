@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.net.SocketFactory;
 import okhttp3.OkHttpClient;
-import okhttp3.mockwebserver.MockWebServer;
+import mockwebserver3.MockWebServer;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +49,7 @@ class IoFailuresTest {
       engine.release();
       if (runtime != null) runtime.close();
     } finally {
-      http.shutdown();
+      http.close();
     }
   }
 

@@ -10,10 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.RecordedRequest;
-import okhttp3.mockwebserver.SocketPolicy;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,26 +94,27 @@ final class MockEngineServer extends Dispatcher {
 
   /** A 200 payload response as engine.io sends it. */
   static MockResponse payload(String body) {
-    return new MockResponse()
+    return new MockResponse.Builder()
         .setHeader("Content-Type", "text/plain; charset=UTF-8")
         .setHeader("Cache-Control", "no-store")
-        .setBody(body);
+        .body(body).build();
   }
 
   /** The answer to a successful POST. */
   static MockResponse ok() {
-    return new MockResponse().setHeader("Content-Type", "text/html").setBody("ok");
+    return new MockResponse.Builder().setHeader("Content-Type", "text/html").body("ok").build();
   }
 
   /** An engine.io error: a status with an optional JSON body. */
   static MockResponse status(int code, String jsonBody) {
-    MockResponse response = new MockResponse().setResponseCode(code);
+    MockResponse.Builder response = new MockResponse.Builder().code(code);
     if (!jsonBody.isEmpty()) response.setHeader("Content-Type", "application/json");
-    return response.setBody(jsonBody);
+    return response.body(jsonBody).build();
   }
 
+  /** Reads the request, then closes the socket without a response (4.x's DISCONNECT_AFTER_REQUEST). */
   static MockResponse disconnectAfterRequest() {
-    return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+    return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
   }
 
   static Reply now(final MockResponse response) {
@@ -204,10 +205,10 @@ final class MockEngineServer extends Dispatcher {
   }
 
   static Kind kindOf(RecordedRequest request) {
-    if (request.getRequestUrl() == null || !"/socket.io/".equals(request.getRequestUrl().encodedPath())) {
+    if (request.getUrl() == null || !"/socket.io/".equals(request.getUrl().encodedPath())) {
       return Kind.OTHER;
     }
-    boolean hasSid = request.getRequestUrl().queryParameter("sid") != null;
+    boolean hasSid = request.getUrl().queryParameter("sid") != null;
     if ("GET".equals(request.getMethod())) return hasSid ? Kind.POLL : Kind.HANDSHAKE;
     if ("POST".equals(request.getMethod()) && hasSid) return Kind.POST;
     return Kind.OTHER;
@@ -239,7 +240,7 @@ final class MockEngineServer extends Dispatcher {
     }
   }
 
-  @Override public void shutdown() {
+  @Override public void close() {
     released = true;
   }
 

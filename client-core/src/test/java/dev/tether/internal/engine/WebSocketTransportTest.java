@@ -37,9 +37,9 @@ import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -87,14 +87,14 @@ class WebSocketTransportTest {
     try {
       runtime.close();
     } finally {
-      server.shutdown();
+      server.close();
     }
   }
 
   // ---- 1. frames ---------------------------------------------------------------------------------
 
   @Test void opensWithAnUpgradeRequestForEio4WebSocketWithoutSidOrCacheBuster() throws Exception {
-    server.enqueue(new MockResponse().withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverSide).build());
     open(EngineOptions.builder(url("/?token=secret123")).extraHeaders(Headers.of("X-Test", "1"))
         .transports(false, true).build());
 
@@ -102,14 +102,14 @@ class WebSocketTransportTest {
     RecordedRequest upgrade = server.takeRequest(10, TimeUnit.SECONDS);
     assertThat(upgrade).isNotNull();
     assertThat(upgrade.getMethod()).isEqualTo("GET");
-    HttpUrl url = upgrade.getRequestUrl();
+    HttpUrl url = upgrade.getUrl();
     assertThat(url.encodedPath()).isEqualTo("/socket.io/");
     assertThat(url.queryParameter("EIO")).isEqualTo("4");
     assertThat(url.queryParameter("transport")).isEqualTo("websocket");
     assertThat(url.queryParameter("token")).isEqualTo("secret123");
     assertThat(url.queryParameterNames()).doesNotContain("sid", "t");
-    assertThat(upgrade.getHeader("Upgrade")).isEqualToIgnoringCase("websocket");
-    assertThat(upgrade.getHeader("X-Test")).isEqualTo("1");
+    assertThat(upgrade.getHeaders().get("Upgrade")).isEqualToIgnoringCase("websocket");
+    assertThat(upgrade.getHeaders().get("X-Test")).isEqualTo("1");
 
     assertThat(handshake.sid()).isEqualTo("abc");
     assertThat(handshake.upgrades()).isEmpty();
@@ -215,12 +215,12 @@ class WebSocketTransportTest {
     runtime.close();
     useRuntime(TetherRuntime.create(new TetherRuntime.Config().scheduler(clock)
         .okHttpClient(new OkHttpClient.Builder().cookieJar(jar).build())));
-    server.enqueue(new MockResponse().addHeader("Set-Cookie", "io=xyz; Path=/").withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().addHeader("Set-Cookie", "io=xyz; Path=/").webSocketUpgrade(serverSide).build());
     open(websocketOnly().build());
     recorder.awaitOpen();
 
     RecordedRequest upgrade = server.takeRequest(10, TimeUnit.SECONDS);
-    assertThat(upgrade.getHeader("Cookie")).isEqualTo("lb=node1");
+    assertThat(upgrade.getHeaders().get("Cookie")).isEqualTo("lb=node1");
     assertThat(saved).extracting(Cookie::name).containsExactly("io");
   }
 
@@ -362,7 +362,7 @@ class WebSocketTransportTest {
 
   @Test void withoutAnOpenPacketTheHandshakeTimesOutAndTheSocketIsClosed() throws Exception {
     serverSide.openPacket = null;
-    server.enqueue(new MockResponse().withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverSide).build());
     open(websocketOnly().handshakeTimeout(5, TimeUnit.SECONDS).build());
     serverSide.awaitOpened();
     drainLoop(); // the transport's onOpen has reached the loop
@@ -401,7 +401,7 @@ class WebSocketTransportTest {
   })
   void aFirstFrameThatIsNotAValidOpenPacketFailsToOpenWithProtocolError(String frame) throws Exception {
     serverSide.openPacket = frame;
-    server.enqueue(new MockResponse().withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverSide).build());
     open(websocketOnly().build());
 
     TransportException error = recorder.awaitOpenFailed();
@@ -413,7 +413,7 @@ class WebSocketTransportTest {
 
   @Test void aBinaryFirstFrameFailsToOpenWithProtocolError() throws Exception {
     serverSide.openPacket = null;
-    server.enqueue(new MockResponse().withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverSide).build());
     open(websocketOnly().build());
     serverSide.awaitOpened().send(ByteString.encodeUtf8(OPEN));
 
@@ -422,7 +422,7 @@ class WebSocketTransportTest {
 
   @Test void aServerCloseBeforeTheOpenPacketFailsToOpen() throws Exception {
     serverSide.openPacket = null;
-    server.enqueue(new MockResponse().withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverSide).build());
     open(websocketOnly().build());
     serverSide.awaitOpened().close(1000, "");
 
@@ -435,7 +435,7 @@ class WebSocketTransportTest {
 
   @Test void theApplicationClosingBeforeTheOpenPacketIsAClientDisconnect() throws Exception {
     serverSide.openPacket = null;
-    server.enqueue(new MockResponse().withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverSide).build());
     open(websocketOnly().build());
     serverSide.awaitOpened();
     onLoop(socket::close);
@@ -472,8 +472,8 @@ class WebSocketTransportTest {
   })
   void aRefusedUpgradeFailsToOpenWithTheKindTheStatusAndBodySay(int status, String body, Kind kind)
       throws Exception {
-    server.enqueue(new MockResponse().setResponseCode(status)
-        .setHeader("Content-Type", "text/html").setBody(body));
+    server.enqueue(new MockResponse.Builder().code(status)
+        .setHeader("Content-Type", "text/html").body(body).build());
     open(EngineOptions.builder(url("/?token=secret123")).transports(false, true).build());
 
     TransportException error = recorder.awaitOpenFailed();
@@ -655,7 +655,7 @@ class WebSocketTransportTest {
 
   /** Opens a WebSocket-only session on MockWebServer, whose listener sends {@link #OPEN}. */
   Handshake openSession() {
-    server.enqueue(new MockResponse().withWebSocketUpgrade(serverSide));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(serverSide).build());
     open(websocketOnly().build());
     Handshake handshake = recorder.awaitOpen();
     assertThat(handshake.sid()).isEqualTo("abc");

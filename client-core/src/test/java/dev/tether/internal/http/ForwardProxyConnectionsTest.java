@@ -8,9 +8,9 @@ import java.net.Proxy;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +26,8 @@ class ForwardProxyConnectionsTest {
   @Test void aRequestAProxyForwardsHasAConnectionOfItsOwn() throws Exception {
     try (MockWebServer proxy = new MockWebServer()) {
       proxy.start(InetAddress.getByName("127.0.0.1"), 0);
-      proxy.enqueue(new MockResponse().setBody("one"));
-      proxy.enqueue(new MockResponse().setBody("two"));
+      proxy.enqueue(new MockResponse.Builder().body("one").build());
+      proxy.enqueue(new MockResponse.Builder().body("two").build());
       OkHttpClient client = client().proxy(new Proxy(Proxy.Type.HTTP,
           new InetSocketAddress("127.0.0.1", proxy.getPort()))).build();
       for (String expected : new String[] {"one", "two"}) {
@@ -39,24 +39,24 @@ class ForwardProxyConnectionsTest {
       RecordedRequest first = proxy.takeRequest();
       RecordedRequest second = proxy.takeRequest();
       assertThat(first.getRequestLine()).startsWith("GET http://example.invalid/socket.io/");
-      assertThat(first.getHeader("Connection")).isEqualTo("close");
-      assertThat(second.getSequenceNumber()).as("the second on a new connection").isZero();
+      assertThat(first.getHeaders().get("Connection")).isEqualTo("close");
+      assertThat(second.getExchangeIndex()).as("the second on a new connection").isZero();
     }
   }
 
   @Test void aDirectRequestKeepsItsConnection() throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.start(InetAddress.getByName("127.0.0.1"), 0);
-      server.enqueue(new MockResponse().setBody("one"));
-      server.enqueue(new MockResponse().setBody("two"));
+      server.enqueue(new MockResponse.Builder().body("one").build());
+      server.enqueue(new MockResponse.Builder().body("two").build());
       OkHttpClient client = client().build();
       for (int i = 0; i < 2; i++) {
         try (Response response = client.newCall(new Request.Builder().url(server.url("/")).build()).execute()) {
           response.body().string();
         }
       }
-      assertThat(server.takeRequest().getHeader("Connection")).isEqualTo("Keep-Alive");
-      assertThat(server.takeRequest().getSequenceNumber()).as("the second on the same connection").isEqualTo(1);
+      assertThat(server.takeRequest().getHeaders().get("Connection")).isEqualTo("Keep-Alive");
+      assertThat(server.takeRequest().getExchangeIndex()).as("the second on the same connection").isEqualTo(1);
     }
   }
 }

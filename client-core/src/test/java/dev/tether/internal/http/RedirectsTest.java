@@ -15,9 +15,9 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,8 @@ class RedirectsTest {
   }
 
   @AfterEach void stop() throws IOException {
-    server.shutdown();
-    other.shutdown();
+    server.close();
+    other.close();
   }
 
   private static OkHttpClient client(boolean follow, boolean crossOrigin) {
@@ -53,26 +53,26 @@ class RedirectsTest {
   }
 
   private static MockResponse redirect(int status, String location) {
-    return new MockResponse().setResponseCode(status).setHeader("Location", location);
+    return new MockResponse.Builder().code(status).setHeader("Location", location).build();
   }
 
   @Test void aRedirectWithinTheOriginIsFollowedWithEveryHeader() throws Exception {
     server.enqueue(redirect(302, "/elsewhere/?EIO=4"));
-    server.enqueue(new MockResponse().setBody("there"));
+    server.enqueue(new MockResponse.Builder().body("there").build());
     try (Response response = client(true, false).newCall(request("/first/").build()).execute()) {
       assertThat(response.code()).isEqualTo(200);
       assertThat(response.body().string()).isEqualTo("there");
     }
     server.takeRequest();
     RecordedRequest followed = server.takeRequest();
-    assertThat(followed.getPath()).isEqualTo("/elsewhere/?EIO=4");
-    assertThat(followed.getHeader("X-Api-Key")).isEqualTo("k");
-    assertThat(followed.getHeader("Authorization")).isEqualTo("Bearer a");
+    assertThat(followed.getTarget()).isEqualTo("/elsewhere/?EIO=4");
+    assertThat(followed.getHeaders().get("X-Api-Key")).isEqualTo("k");
+    assertThat(followed.getHeaders().get("Authorization")).isEqualTo("Bearer a");
   }
 
   @Test void aWebSocketHandshakeIsFollowedWithinTheOrigin() throws Exception {
     server.enqueue(redirect(307, "/real/"));
-    server.enqueue(new MockResponse().withWebSocketUpgrade(new WebSocketListener() { }));
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(new WebSocketListener() { }).build());
     CompletableFuture<Response> opened = new CompletableFuture<>();
     WebSocket ws = client(true, false).newWebSocket(request("/first/").build(), new WebSocketListener() {
       @Override public void onOpen(WebSocket webSocket, Response response) {
@@ -87,9 +87,9 @@ class RedirectsTest {
       assertThat(opened.get(WAIT_SECONDS, TimeUnit.SECONDS).code()).isEqualTo(101);
       server.takeRequest();
       RecordedRequest followed = server.takeRequest();
-      assertThat(followed.getPath()).isEqualTo("/real/");
-      assertThat(followed.getHeader("Upgrade")).isEqualTo("websocket");
-      assertThat(followed.getHeader("X-Api-Key")).isEqualTo("k");
+      assertThat(followed.getTarget()).isEqualTo("/real/");
+      assertThat(followed.getHeaders().get("Upgrade")).isEqualTo("websocket");
+      assertThat(followed.getHeaders().get("X-Api-Key")).isEqualTo("k");
     } finally {
       ws.cancel();
     }
@@ -128,13 +128,13 @@ class RedirectsTest {
 
   @Test void optedInAnotherOriginIsFollowedAsOkHttpWouldWithoutAuthorization() throws Exception {
     server.enqueue(redirect(302, "http://localhost:" + other.getPort() + "/socket.io/?token=t"));
-    other.enqueue(new MockResponse().setBody("other"));
+    other.enqueue(new MockResponse.Builder().body("other").build());
     try (Response response = client(true, true).newCall(request("/").build()).execute()) {
       assertThat(response.body().string()).isEqualTo("other");
     }
     RecordedRequest followed = other.takeRequest();
-    assertThat(followed.getHeader("X-Api-Key")).isEqualTo("k");
-    assertThat(followed.getHeader("Authorization")).isNull(); // the host changed
+    assertThat(followed.getHeaders().get("X-Api-Key")).isEqualTo("k");
+    assertThat(followed.getHeaders().get("Authorization")).isNull(); // the host changed
   }
 
   @Test void aPostFollowsOnly307And308WhichKeepItsBody() throws Exception {
@@ -144,7 +144,7 @@ class RedirectsTest {
       assertThat(response.code()).as("302 would turn the POST into a GET without its packets").isEqualTo(302);
     }
     server.enqueue(redirect(307, "/moved/"));
-    server.enqueue(new MockResponse().setBody("ok"));
+    server.enqueue(new MockResponse.Builder().body("ok").build());
     try (Response response = client(true, false).newCall(request("/").post(packets).build()).execute()) {
       assertThat(response.body().string()).isEqualTo("ok");
     }
@@ -152,8 +152,8 @@ class RedirectsTest {
     server.takeRequest();
     RecordedRequest followed = server.takeRequest();
     assertThat(followed.getMethod()).isEqualTo("POST");
-    assertThat(followed.getPath()).isEqualTo("/moved/");
-    assertThat(followed.getBody().readUtf8()).isEqualTo("4hello");
+    assertThat(followed.getTarget()).isEqualTo("/moved/");
+    assertThat(followed.getBody().utf8()).isEqualTo("4hello");
   }
 
   @Test void aClientThatFollowsNoRedirectsFollowsNone() throws Exception {

@@ -9,7 +9,7 @@ public enum Kind {
   TETHER(TetherClient::new),
   /** The floor: raw OkHttp speaking Engine.IO/Socket.IO by hand, parsing each event with Gson. */
   FLOOR(FloorClient::new),
-  /** The peer: io.socket:socket.io-client 2.1.2 on OkHttp 4.12.1 with a large Dispatcher. */
+  /** The peer: io.socket:socket.io-client 2.1.2 on the same OkHttp as Tether (5.5.1) with a large Dispatcher. */
   PEER(PeerClient::new),
   /** The JavaScript client, socket.io-client 4.8.4 from npm on Node: one Node process per run. */
   JS(JsClient::new);

@@ -15,7 +15,7 @@ import org.json.JSONObject;
 
 /**
  * The peer, io.socket:socket.io-client 2.1.2, configured as its README tells a careful user to: one
- * shared OkHttpClient (here OkHttp 4.12.1 instead of the 3.12 it declares) with a one-minute read
+ * shared OkHttpClient (here OkHttp 5.5.1, as Tether, instead of the 3.12 it declares) with a one-minute read
  * timeout for long-polling, and a Dispatcher without the default limits of 64 requests, 5 per host
  * (each long-poll and each WebSocket holds one request for its whole life). Payloads are org.json
  * objects, its API's natural form.

@@ -59,7 +59,8 @@ class DnsFailureTest {
     });
     assertThat(recorder.connects()).isZero();
     assertThat(socket.state()).isEqualTo(ConnectionState.DISCONNECTED);
-    assertThat(recorder.states).endsWith(ConnectionState.DISCONNECTED);
+    // State listeners run on the socket's turn of the callback executor, maybe after the Manager's.
+    eventually().untilAsserted(() -> assertThat(recorder.states).endsWith(ConnectionState.DISCONNECTED));
     // Backoff: 100 ms before attempt 1, then 200 ms and 400 ms (no jitter). Attempt listeners run a
     // little after their timer; allow 10% for that.
     long first = TimeUnit.NANOSECONDS.toMillis(attemptNanos.get(1) - attemptNanos.get(0));

@@ -444,8 +444,10 @@ public final class RealManager implements Manager {
     reconnecting = false;
     attemptScheduled = false;
     backoff.reset();
-    delivery.deliverAll(reconnectFailedListeners, null, "reconnectFailed");
+    // The sockets first: a reconnectFailed listener, which may run at once on another thread, sees
+    // them disconnected.
     for (RealSocket socket : new ArrayList<>(sockets.values())) socket.onReconnectFailed();
+    delivery.deliverAll(reconnectFailedListeners, null, "reconnectFailed");
   }
 
   private void openConnection() {

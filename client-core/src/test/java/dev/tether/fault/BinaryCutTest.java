@@ -97,6 +97,8 @@ class BinaryCutTest {
     eventually().untilAsserted(() -> assertThat(proxy.cuts()).isEqualTo(1));
     long detectedAt = recorder.awaitState(ConnectionState.RECONNECTING, askedAt, Duration.ofSeconds(TIMEOUT_SECONDS));
     long detect = millisBetween(askedAt, detectedAt);
+    // The RECONNECTING state listener may run before the disconnect listener: wait for the latter.
+    eventually().untilAsserted(() -> assertThat(recorder.disconnects).isNotEmpty());
     assertThat(recorder.disconnects).hasSize(1).allSatisfy(reason -> assertThat(reason.isRecoverable()).isTrue());
 
     String run = UUID.randomUUID().toString();

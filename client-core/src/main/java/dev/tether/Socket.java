@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * socket.connect();
  * }</pre>
  *
- * <h3>States</h3>
+ * <h2>States</h2>
  * A socket starts disconnected. {@link #connect()} makes it <em>active</em>: it joins the namespace
  * (opening the shared connection if needed) and becomes <em>connected</em> when the server accepts;
  * {@link #onConnectError} reports a refusal, after which it is inactive again. It stops being
@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #disconnect()} ({@code io client disconnect}) or the connection is lost (see
  * {@link DisconnectReason}); {@link #onDisconnect} says which.
  *
- * <h3>Threading</h3>
+ * <h2>Threading</h2>
  * Every method may be called from any thread and returns at once, except {@code await...} methods,
  * which say so. Listeners run on the {@code Tether}'s callback executor, one at a time per socket, in
  * the order events arrived; a listener that throws goes to the {@link ListenerErrorHandler} and the
@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * get the connection dropped and reconnected ({@code transport error}, cause
  * {@link TransportException.Kind#LISTENERS_BEHIND}); what was accepted is still delivered, in order.
  *
- * <h3>Emitting</h3>
+ * <h2>Emitting</h2>
  * Arguments are any JSON-able values: POJOs and maps (through Gson), Gson {@code JsonElement}s,
  * strings, numbers, booleans, null, and {@code byte[]} anywhere, also nested. Nulls are always sent
  * as JSON {@code null}, also with an application {@code Gson}: a map entry with a null value, a

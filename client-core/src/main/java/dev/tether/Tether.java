@@ -39,13 +39,13 @@ import org.jspecify.annotations.Nullable;
  * tether.close(); // every thread stops; the JVM can exit at once
  * }</pre>
  *
- * <h3>Connections</h3>
+ * <h2>Connections</h2>
  * {@link #socket(String)} returns a socket for the namespace in the URL's path ({@code /} when there
  * is none). Sockets for different namespaces of one server share one connection (a {@link Manager})
  * unless {@link SocketOptions.Builder#forceNew(boolean)} asks for a separate one; asking twice for the
  * same namespace also gives a new connection, as in the JavaScript client.
  *
- * <h3>Threads</h3>
+ * <h2>Threads</h2>
  * Each connection runs on its own serial event loop; the loops share a small pool of daemon threads.
  * One daemon timer thread serves every timer. What OkHttp reads is handled on its reading thread (the
  * loop runs there when idle) and handed to the callback executor once. Listeners run on the callback
@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  * runs on OkHttp, whose blocking I/O holds one thread per request in flight (a held long-poll, an open
  * WebSocket).
  *
- * <h3>OkHttp and Gson</h3>
+ * <h2>OkHttp and Gson</h2>
  * Pass your own {@code OkHttpClient} to share its connection pool, TLS, proxy, interceptors and cookie
  * jar. Tether derives a client from it with {@code newBuilder()} and its own dispatcher (the default
  * one allows only 5 requests per host, and every long-poll or WebSocket holds one for its whole life);
@@ -108,7 +108,7 @@ public final class Tether implements Closeable {
   /**
    * A socket for the namespace in {@code url}'s path, on a shared or (with {@code forceNew}) a new
    * connection. The URL may be {@code http(s)://} or {@code ws(s)://}; its query parameters are sent
-   * on every request, like {@link SocketOptions#query()}. Does not connect: call {@link Socket#connect()}.
+   * on every request, like {@link SocketOptions.Builder#query(String, String)}. Does not connect: call {@link Socket#connect()}.
    * For a plain WebSocket server ({@link SocketOptions.Builder#plainWebSocket(PlainWebSocket)}) the URL
    * is the endpoint as given, path included, and each such socket has a connection of its own.
    *

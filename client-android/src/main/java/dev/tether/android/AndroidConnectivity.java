@@ -48,13 +48,13 @@ import org.jspecify.annotations.Nullable;
  * suspendReconnection()}/{@code resumeReconnection()} itself. It is independent of {@link
  * Manager#pause()}, and so of {@link AndroidLifecycle}.
  *
- * <h3>Platform levels</h3>
+ * <h2>Platform levels</h2>
  * From API 24 it follows the system's default network ({@code registerDefaultNetworkCallback}). On
  * API 21–23, which cannot tell which network is the default, it follows every network with internet
  * access ({@code registerNetworkCallback}): the loss of the last one is a loss, the loss of one while
  * another remains is treated as a switch (the connection may have used it).
  *
- * <h3>Permission</h3>
+ * <h2>Permission</h2>
  * Needs {@code android.permission.ACCESS_NETWORK_STATE} in the app's manifest (a normal permission,
  * granted at install); this library is a jar and cannot add it.
  *

@@ -42,11 +42,11 @@ import org.jspecify.annotations.Nullable;
  *   .subscribe(ui::show);
  * }</pre>
  *
- * <h3>Scheduler</h3>
+ * <h2>Scheduler</h2>
  * Items are emitted on the socket's callback executor (a Tether thread by default), one at a time
  * per socket; use {@code observeOn} to move them.
  *
- * <h3>Errors</h3>
+ * <h2>Errors</h2>
  * Errors that arrive after disposal go to {@code RxJavaPlugins.onError}, as RxJava requires, except
  * the cancellation caused by the disposal itself.
  *

@@ -51,7 +51,8 @@ case "${1:-}" in
 esac
 
 echo "Building the sample (the first run downloads dependencies and takes longer)..." >&2
-./mvnw -q -pl samples -am package -DskipTests
+# Only what the sample needs: no API baseline build, no docs jars.
+./mvnw -q -pl samples -am package -DskipTests -Dtether.api.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 
 # java, not Maven's exec:java: "$@" reaches main() as it is, never re-split from a string. The
 # same JDK as Maven's (JAVA_HOME, else the PATH); the properties are the ones exec:java sets.

@@ -95,8 +95,10 @@ class ManySocketsIntegrationTest {
       // WebSocket or held long-poll (named "OkHttp <url>" while it runs the call).
       assertThat(peak.getOrDefault("tether-loop", 0)).isBetween(1, 4);
       assertThat(peak.getOrDefault("tether-timer", 0)).isEqualTo(1);
-      // Listeners run on a pool of as many threads as cores (at least 2); it grows only when they stall.
-      assertThat(peak.getOrDefault("tether-callback", 0)).isBetween(1, Math.max(2, Runtime.getRuntime().availableProcessors()));
+      // Listeners run on a pool of as many threads as cores (at least 2); it grows only when they
+      // stall (which a loaded CI machine can cause), never past its cap of 64 and never with the
+      // number of connections.
+      assertThat(peak.getOrDefault("tether-callback", 0)).isBetween(1, 64);
 
       for (Socket socket : sockets) socket.disconnect();
       assertThat(disconnected.await(STEP_SECONDS, TimeUnit.SECONDS))

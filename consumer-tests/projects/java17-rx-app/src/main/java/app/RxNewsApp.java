@@ -1,0 +1,29 @@
+package app;
+
+import dev.tether.Socket;
+import dev.tether.Tether;
+import dev.tether.rx.RxSocket;
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.schedulers.Schedulers;
+
+/** Connects to the news server (args[0]) with RxSocket, answers the first news with a reply, and leaves. */
+public final class RxNewsApp {
+  public static void main(String[] args) {
+    String reply = args.length > 1 ? args[1] : "hello from java17-rx-app";
+    try (Tether tether = Tether.create()) {
+      Socket socket = tether.socket(args[0]);
+      RxSocket rx = RxSocket.from(socket);
+      rx.connect()
+          .doOnComplete(() -> System.out.println("connected as " + socket.id()))
+          .andThen(rx.on("news", String.class).firstOrError())
+          .observeOn(Schedulers.single())
+          .flatMapCompletable(news -> {
+            System.out.println("news: " + news);
+            return rx.emit("reply", reply);
+          })
+          .andThen(Completable.fromAction(socket::disconnect))
+          .blockingAwait();
+      System.out.println("done");
+    }
+  }
+}

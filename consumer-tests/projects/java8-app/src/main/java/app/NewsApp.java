@@ -1,0 +1,35 @@
+package app;
+
+import dev.tether.Socket;
+import dev.tether.Tether;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Connects to the news server (args[0]), answers the first news with a reply, and leaves. */
+public final class NewsApp {
+  public static void main(String[] args) throws InterruptedException {
+    String reply = args.length > 1 ? args[1] : "hello from java8-app";
+    Tether tether = Tether.create();
+    try {
+      Socket socket = tether.socket(args[0]);
+      CountDownLatch replied = new CountDownLatch(1);
+      socket.onConnect(() -> System.out.println("connected as " + socket.id()));
+      socket.on("news", String.class, news -> {
+        System.out.println("news: " + news);
+        if (replied.getCount() > 0) {
+          socket.emit("reply", reply);
+          replied.countDown();
+        }
+      });
+      socket.connect();
+      if (!replied.await(30, TimeUnit.SECONDS)) {
+        System.out.println("no news within 30 s");
+        System.exit(1);
+      }
+      socket.disconnect();
+      System.out.println("done");
+    } finally {
+      tether.close();
+    }
+  }
+}

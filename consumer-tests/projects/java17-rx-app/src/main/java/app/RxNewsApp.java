@@ -3,12 +3,12 @@ package app;
 import dev.tether.Socket;
 import dev.tether.Tether;
 import dev.tether.rx.RxSocket;
-import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.schedulers.Schedulers;
+import java.io.IOException;
 
-/** Connects to the news server (args[0]) with RxSocket, answers the first news with a reply, and leaves. */
+/** Connects to the news server (args[0]) with RxSocket, answers the first news with a reply (args[1]), and leaves when stdin closes. */
 public final class RxNewsApp {
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     String reply = args.length > 1 ? args[1] : "hello from java17-rx-app";
     try (Tether tether = Tether.create()) {
       Socket socket = tether.socket(args[0]);
@@ -21,9 +21,17 @@ public final class RxNewsApp {
             System.out.println("news: " + news);
             return rx.emit("reply", reply);
           })
-          .andThen(Completable.fromAction(socket::disconnect))
           .blockingAwait();
+      System.out.println("replied");
+      awaitStdinClosed(); // the test closes it once the server has logged the reply
+      socket.disconnect();
       System.out.println("done");
+    }
+  }
+
+  static void awaitStdinClosed() throws IOException {
+    while (System.in.read() != -1) {
+      // until EOF
     }
   }
 }

@@ -5,9 +5,13 @@ import dev.tether.Tether;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Connects to the news server (args[0]), answers the first news with a reply, and leaves. */
+/**
+ * Connects to the news server (args[0]), answers the first news with a reply (args[1]), and leaves
+ * when its standard input closes: Socket.IO has no delivery receipt for a plain emit, and leaving at
+ * once could lose it (README: wait for an ack before disconnecting when the last message matters).
+ */
 public final class NewsApp {
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     String reply = args.length > 1 ? args[1] : "hello from java8-app";
     Tether tether = Tether.create();
     try {
@@ -26,10 +30,18 @@ public final class NewsApp {
         System.out.println("no news within 30 s");
         System.exit(1);
       }
+      System.out.println("replied");
+      awaitStdinClosed(); // the test closes it once the server has logged the reply
       socket.disconnect();
       System.out.println("done");
     } finally {
       tether.close();
+    }
+  }
+
+  static void awaitStdinClosed() throws java.io.IOException {
+    while (System.in.read() != -1) {
+      // until EOF
     }
   }
 }

@@ -139,10 +139,10 @@ final class Consumers {
    */
   static void assertFromStaging(Path jar, String artifactId) {
     Path headDir = HEAD.resolve("dev/tether").resolve(artifactId).resolve(VERSION);
-    assertThat(jar.toAbsolutePath().normalize())
+    assertThat(jar.toAbsolutePath().normalize().startsWith(headDir))
         .as("%s must be resolved into the consumers' own local repository %s (from the staging "
-            + "repository), not taken from the tail %s", artifactId, HEAD, TAIL)
-        .startsWith(headDir);
+            + "repository), not taken from the tail %s: it is %s", artifactId, HEAD, TAIL, jar)
+        .isTrue();
     Path staged = newestStagedJar(artifactId);
     assertThat(sha256(jar)).as("%s in the consumer's repository vs the staged %s", jar, staged)
         .isEqualTo(sha256(staged));
@@ -207,22 +207,62 @@ final class Consumers {
   }
 
   /**
-   * Starts the news/reply demo server, runs the app against it and asserts the exchange from both
-   * sides: the app got news and said so, and the server logged the app's reply under the app's socket id.
+   * Starts the news/reply demo server and the app against it, and asserts the exchange from both
+   * sides: the app got news, and the server logged the app's reply under the app's socket id. Then
+   * closes the app's stdin (it disconnects and exits) and returns its output and the server's lines.
    */
-  static Result assertNewsExchange(List<Path> classpath, String mainClass, String logName) {
+  static Exchange assertNewsExchange(List<Path> classpath, String mainClass, String logName) {
     String reply = "hello from " + logName;
     Queue<String> serverLines = new ConcurrentLinkedQueue<>();
+    List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)), mainClass);
     try (DemoServer server = DemoServer.start(DemoServer.NEWS, 0, Map.of(), List.of(), serverLines::add)) {
-      Result result = java(classpath, mainClass, logName, server.url(), reply);
-      assertThat(result.exitCode()).as("%s:\n%s\nserver:\n%s", mainClass, result.output(), server.output()).isZero();
-      assertThat(result.output()).contains("news: news #1 from the demo server", "done");
-      String id = result.output().lines().filter(l -> l.startsWith("connected as "))
-          .map(l -> l.substring("connected as ".length())).findFirst()
-          .orElseThrow(() -> new AssertionError("the app printed no 'connected as':\n" + result.output()));
-      Awaitility.await("the server logs the reply of " + id).atMost(Duration.ofSeconds(10))
-          .until(() -> serverLines.contains("reply from " + id + ": " + reply));
-      return result;
+      Files.createDirectories(WORK);
+      Path log = WORK.resolve(logName + ".log");
+      List<String> withArgs = new ArrayList<>(command);
+      withArgs.add(server.url());
+      withArgs.add(reply);
+      Process app = new ProcessBuilder(withArgs).directory(WORK.toFile())
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        java.util.function.Supplier<String> describe = () -> "$ " + String.join(" ", withArgs) + "\n" + read(log)
+            + "\nserver:\n" + server.output();
+        String[] id = new String[1];
+        Awaitility.await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(50))
+            .failFast("the app exited", () -> !app.isAlive() && !read(log).contains("replied"))
+            .untilAsserted(() -> {
+              String output = read(log);
+              assertThat(output).as("%s", describe.get()).contains("news: news #1 from the demo server", "replied");
+              id[0] = output.lines().filter(l -> l.startsWith("connected as "))
+                  .map(l -> l.substring("connected as ".length())).findFirst().orElseThrow();
+              assertThat(serverLines).as("the server's lines").contains("reply from " + id[0] + ": " + reply);
+            });
+        app.getOutputStream().close(); // the app disconnects and exits
+        boolean exited = app.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(exited).as("the app exits once its stdin is closed: %s", describe.get()).isTrue();
+        assertThat(app.exitValue()).as("%s", describe.get()).isZero();
+        assertThat(read(log)).contains("done");
+        server.close(); // returns once every line was handed over
+        return new Exchange(id[0], read(log), List.copyOf(serverLines));
+      } finally {
+        app.destroyForcibly();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** The app's socket id and output, and every line the server printed (after it listened). */
+  record Exchange(String socketId, String output, List<String> serverLines) {}
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

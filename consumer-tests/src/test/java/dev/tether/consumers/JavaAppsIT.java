@@ -24,7 +24,9 @@ class JavaAppsIT {
     // --release 8: class file version 52; the animal-sniffer java18 check ran in the build (process-classes)
     assertThat(classFileMajorVersion(app.classes().resolve("app/NewsApp.class"))).isEqualTo(52);
 
-    assertNewsExchange(plus(app.classes(), app.classpath()), "app.NewsApp", "java8-app");
+    Consumers.Exchange exchange = assertNewsExchange(plus(app.classes(), app.classpath()), "app.NewsApp", "java8-app");
+    assertThat(exchange.serverLines())
+        .contains("disconnected " + exchange.socketId() + ": client namespace disconnect");
   }
 
   @Test

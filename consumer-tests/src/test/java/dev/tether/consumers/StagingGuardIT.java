@@ -28,7 +28,7 @@ class StagingGuardIT {
     Path jar = Consumers.readClasspath(Consumers.PROJECTS.resolve("java8-app/target/classpath.txt")).stream()
         .filter(p -> p.getFileName().toString().startsWith("client-core-"))
         .findFirst().orElseThrow();
-    assertThat(jar).startsWith(Consumers.TAIL);
+    assertThat(jar.startsWith(Consumers.TAIL)).as("served from the tail: %s", jar).isTrue();
     assertThatThrownBy(() -> Consumers.assertFromStaging(jar, "client-core"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("consumers' own local repository");

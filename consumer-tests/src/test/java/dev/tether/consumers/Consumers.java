@@ -67,21 +67,24 @@ final class Consumers {
    * {@code repo}, and returns the result of the build: the process's exit code and output.
    */
   static Result maven(String name, Path repo, String... arguments) {
-    return maven(name, repo, tailWithoutTether(), arguments);
+    return maven(PROJECTS.resolve(name), repo, HEAD, tailWithoutTether(), arguments);
   }
 
-  /** As {@link #maven(String, Path, String...)}, with this tail repository. */
-  static Result maven(String name, Path repo, Path tail, String... arguments) {
-    Path pom = PROJECTS.resolve(name).resolve("pom.xml");
+  /**
+   * As {@link #maven(String, Path, String...)}, for the project in this directory, with these head
+   * and tail local repositories. -U: the newest staged snapshot replaces an older one in the head.
+   */
+  static Result maven(Path projectDir, Path repo, Path head, Path tail, String... arguments) {
+    String name = projectDir.getFileName().toString();
+    Path pom = projectDir.resolve("pom.xml");
     List<String> command = new ArrayList<>(List.of(ROOT.resolve(isWindows() ? "mvnw.cmd" : "mvnw").toString(),
-        "-B", "-q", "-f", pom.toString(), "package",
+        "-B", "-q", "-U", "-f", pom.toString(), "package",
         "-Dtether.version=" + VERSION,
         "-Dtether.repo=" + repo.toUri(),
-        "-Dmaven.repo.local=" + HEAD,
+        "-Dmaven.repo.local=" + head,
         "-Dmaven.repo.local.tail=" + tail));
     command.addAll(Arrays.asList(arguments));
-    deleteRecursively(HEAD.resolve("dev/tether")); // never a stale copy: Tether comes from `repo` or nowhere
-    return run(command, PROJECTS.resolve(name), BUILD_TIMEOUT, "build-" + name);
+    return run(command, projectDir, BUILD_TIMEOUT, "build-" + name);
   }
 
   /**
@@ -123,13 +126,22 @@ final class Consumers {
   }
 
   /** Builds projects/name from the staging repository, asserts it passed and that Tether came from there. */
-  static Built build(String name, String... arguments) {
+  static synchronized Built build(String name, String... arguments) {
+    if (arguments.length == 0 && BUILT.containsKey(name)) {
+      return BUILT.get(name); // each project is built once per test run (java8-app: JavaAppsIT and ProguardIT)
+    }
     Result result = maven(name, STAGING, arguments);
     assertThat(result.exitCode()).as("maven build of %s:\n%s", name, result.output()).isZero();
     Path dir = PROJECTS.resolve(name);
     List<Path> classpath = readClasspath(dir.resolve("target/classpath.txt"));
-    return new Built(name, dir, classpath);
+    Built built = new Built(name, dir, classpath);
+    if (arguments.length == 0) {
+      BUILT.put(name, built);
+    }
+    return built;
   }
+
+  private static final Map<String, Built> BUILT = new java.util.HashMap<>();
 
   /**
    * The guard against a false pass: Maven's tail repository (~/.m2) may hold a Tether of the same

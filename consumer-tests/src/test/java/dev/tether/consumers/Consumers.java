@@ -208,16 +208,6 @@ final class Consumers {
     }
   }
 
-  /** Runs a Java main class with this classpath on the JDK that runs the tests. */
-  static Result java(List<Path> classpath, String mainClass, String logName, String... arguments) {
-    List<String> command = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
-        mainClass));
-    command.addAll(Arrays.asList(arguments));
-    return run(command, WORK, RUN_TIMEOUT, logName);
-  }
-
   /**
    * Starts the news/reply demo server and the app against it, and asserts the exchange from both
    * sides: the app got news, and the server logged the app's reply under the app's socket id. Then

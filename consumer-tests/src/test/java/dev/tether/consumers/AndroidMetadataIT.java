@@ -101,6 +101,19 @@ class AndroidMetadataIT {
     }
   }
 
+  @Test
+  void theCheckFailsOnAJarBeyondApi21() throws IOException {
+    // the same project checking kotlin-stdlib instead (kotlin.io.path uses java.nio.file: API 26)
+    Path copy = Consumers.WORK.resolve("android-negative");
+    Consumers.deleteRecursively(copy);
+    Files.createDirectories(copy);
+    Files.copy(Consumers.PROJECTS.resolve("android-metadata/pom.xml"), copy.resolve("pom.xml"));
+    Consumers.Result result = Consumers.maven(copy, Consumers.STAGING, Consumers.HEAD, Consumers.tailWithoutTether(),
+        "-Dchecked.groupIds=org.jetbrains.kotlin", "-Dchecked.artifactIds=kotlin-stdlib");
+    assertThat(result.exitCode()).as(result.output()).isNotZero();
+    assertThat(result.output()).contains("Undefined reference: java.nio.file.Path");
+  }
+
   private static String okHttpVersionOfClientCore() throws IOException {
     String pom = Files.readString(Consumers.newestStagedPom("client-core"));
     // client-core names okhttp-jvm without a version: it comes from tether-parent's okhttp.version

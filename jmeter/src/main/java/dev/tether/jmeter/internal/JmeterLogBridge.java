@@ -33,7 +33,11 @@ final class JmeterLogBridge extends Handler {
         record.getLoggerName() == null ? TETHER_LOGGER : record.getLoggerName());
     String message = record.getMessage();
     if (record.getParameters() != null && record.getParameters().length > 0 && message != null) {
-      message = java.text.MessageFormat.format(message, record.getParameters());
+      try {
+        message = java.text.MessageFormat.format(message, record.getParameters());
+      } catch (IllegalArgumentException e) {
+        // not a MessageFormat pattern after all: log it as it is (a log call must never throw)
+      }
     }
     Throwable thrown = record.getThrown();
     int level = record.getLevel().intValue();

@@ -1,20 +1,25 @@
 package dev.tether.jmeter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.samples.DemoServer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Failures show up as failed samples with the reason, in a real JMeter run: refusals, unexpected
  * replies, JMeter assertions, timeouts, bad input, a dead server and one that dies mid-test. The
- * thread never hangs: each run finishes long before its timeouts.
+ * thread never hangs: each run finishes long before its timeouts. With reconnection on, a server
+ * restart is ridden out instead.
  */
 class FailuresIT {
   private static final Path PLANS = Paths.get("src/test/resources/plans").toAbsolutePath();
@@ -83,6 +88,39 @@ class FailuresIT {
       failed(byLabel, "Emit after the server died", "NOT_CONNECTED", "not connected (disconnected)");
     } finally {
       chat.close();
+    }
+  }
+
+  @Test void withReconnectionOnAUserRidesOutAServerRestart() throws Exception {
+    JMeterInstallation jmeter = JMeterInstallation.get();
+    Map<String, String> oneNewsPerConnection = Map.of("NEWS_INTERVAL_MS", "600000");
+    CompletableFuture<Void> repliedBefore = new CompletableFuture<>();
+    DemoServer first = DemoServer.start(DemoServer.NEWS, 0, oneNewsPerConnection, List.of(), line -> {
+      if (line.endsWith(": before the restart")) repliedBefore.complete(null);
+    });
+    List<String> secondLog = new CopyOnWriteArrayList<>();
+    AtomicReference<DemoServer> second = new AtomicReference<>();
+    // the server restarts on the same port once the user's first reply arrived
+    CompletableFuture<Void> restarted = repliedBefore.thenRunAsync(() -> {
+      first.close();
+      second.set(DemoServer.start(DemoServer.NEWS, first.port(), oneNewsPerConnection, List.of(), secondLog::add));
+    });
+    try {
+      Path dir = jmeter.newRunDirectory("reconnect");
+      JMeterInstallation.Run run = jmeter.run(PLANS.resolve("reconnect.jmx"), dir, List.of("-Jurl=" + first.url()));
+      restarted.get(30, TimeUnit.SECONDS);
+
+      assertThat(run.exitCode).as(run.logs()).isZero();
+      List<Map<String, String>> samples = run.samples();
+      assertThat(samples).as(run.logs()).hasSize(6).allSatisfy(sample ->
+          assertThat(sample.get("success")).as("%s", sample).isEqualTo("true"));
+      Map<String, Map<String, String>> byLabel = Jtl.byLabel(samples);
+      succeeded(byLabel, "News after the restart", "news");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(secondLog).anyMatch(line -> line.endsWith(": after the restart")));
+    } finally {
+      first.close();
+      if (second.get() != null) second.get().close();
     }
   }
 

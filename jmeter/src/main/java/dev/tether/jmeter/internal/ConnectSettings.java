@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns the connect sampler's text fields into {@link SocketOptions}: the one place that knows what
  * each choice means, so the sampler (and its GUI) only carries strings. Every method throws
- * {@link IllegalArgumentException} with a message for the person who filled in the field.
+ * {@link IllegalArgumentException} with a message for the person who filled in the field. Stateless.
  */
 public final class ConnectSettings {
   /** socket.io 3.x / 4.x servers. */

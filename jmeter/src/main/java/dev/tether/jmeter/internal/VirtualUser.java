@@ -141,7 +141,7 @@ public final class VirtualUser {
     return error == null || error.dataJson() == null ? null : error.dataJson().toString();
   }
 
-  /** Why a sampler failed: a response code, a message for people, and data for assertions. */
+  /** Why a sampler failed: a response code, a message for people, and data for assertions. Immutable. */
   public static final class Failure {
     public static final String CONNECT_ERROR = "CONNECT_ERROR";
     public static final String DISCONNECTED = "DISCONNECTED";

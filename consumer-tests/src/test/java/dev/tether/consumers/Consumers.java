@@ -244,6 +244,11 @@ final class Consumers {
         assertThat(exited).as("the app exits once its stdin is closed: %s", describe.get()).isTrue();
         assertThat(app.exitValue()).as("%s", describe.get()).isZero();
         assertThat(read(log)).contains("done");
+        // The app has written its goodbye; the server handles and logs it a moment later. Stopping
+        // the server before that would lose the line (seen in CI), so wait for it, bounded.
+        Awaitility.await("the server logs the client's disconnect").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> serverLines.stream().anyMatch(line -> line.startsWith("disconnected " + id[0] + ": ")));
         server.close(); // returns once every line was handed over
         return new Exchange(id[0], read(log), List.copyOf(serverLines));
       } finally {

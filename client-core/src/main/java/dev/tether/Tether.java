@@ -80,6 +80,7 @@ public final class Tether implements Closeable {
   private final Set<RealManager> all = new LinkedHashSet<>(); // guarded by lock
   private boolean closed; // guarded by lock
   private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.CountDownLatch terminated = new java.util.concurrent.CountDownLatch(1);
 
   private Tether(Builder builder) {
     runtime = TetherRuntime.create(new TetherRuntime.Config().okHttpClient(builder.okHttpClient)
@@ -180,6 +181,7 @@ public final class Tether implements Closeable {
     if (!stopped.compareAndSet(false, true)) return;
     context.shutdown();
     runtime.close();
+    terminated.countDown();
   }
 
   private static HttpUrl parse(String url) {
@@ -221,6 +223,27 @@ public final class Tether implements Closeable {
     }
     for (RealManager manager : managers) manager.close();
     runtime.scheduler().schedule(this::stopThreads, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS); // a goodbye that hangs
+  }
+
+  /**
+   * Blocks until {@link #close()} has finished: every connection has said goodbye to its server (or
+   * given up after 2 s) and this instance's threads are stopping. For programs that exit right after
+   * closing: Tether's threads are daemons, so a JVM whose {@code main} returns at once may otherwise
+   * cut off a goodbye still being written (a namespace's DISCONNECT, the last emits before it).
+   *
+   * <pre>{@code
+   * tether.close();
+   * tether.awaitTermination(5, TimeUnit.SECONDS);   // then let main() return
+   * }</pre>
+   *
+   * @return true once finished; false if the timeout passed first (or {@code close()} was not called)
+   * @throws IllegalStateException at once on a Tether callback thread, where it would deadlock
+   */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    if (context.isDelivering()) {
+      throw new IllegalStateException("awaitTermination would block a Tether callback thread and deadlock");
+    }
+    return terminated.await(timeout, unit);
   }
 
   private static void logListenerError(Manager manager, @Nullable Socket socket, String event, Throwable error) {

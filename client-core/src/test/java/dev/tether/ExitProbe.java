@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
  * way {@code mode} says, prints {@code DONE} and returns from main without {@code System.exit}, so the
  * JVM exits only if no thread keeps it alive.
  *
- * <p>Arguments: {@code <server url> <mode> [transport]}; mode {@code close} calls {@link Tether#close()},
- * {@code disconnect-only} only {@link Socket#disconnect()}; transport is a {@link TransportMode} name
- * (default {@code UPGRADE}).
+ * <p>Arguments: {@code <server url> <mode> [transport] [key]}; mode {@code close} calls {@link Tether#close()},
+ * {@code disconnect-only} only {@link Socket#disconnect()}, {@code emit-close-wait} emits {@code flaky(key, 0)}
+ * three times, disconnects, closes and waits with {@link Tether#awaitTermination}; transport is a
+ * {@link TransportMode} name (default {@code UPGRADE}).
  */
 public final class ExitProbe {
   private ExitProbe() {
@@ -35,6 +36,13 @@ public final class ExitProbe {
         break;
       case "disconnect-only":
         socket.disconnect();
+        break;
+      case "emit-close-wait":
+        // what a bot does at its end, then waits for the goodbye before main returns
+        for (int i = 0; i < 3; i++) socket.emit("flaky", args[3], 0);
+        socket.disconnect();
+        tether.close();
+        if (!tether.awaitTermination(10, TimeUnit.SECONDS)) System.out.println("NOT TERMINATED");
         break;
       default:
         throw new IllegalArgumentException("unknown mode " + mode);

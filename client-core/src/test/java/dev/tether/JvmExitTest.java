@@ -52,6 +52,31 @@ class JvmExitTest {
       "disconnect-only, WEBSOCKET",
   })
   void theJvmExitsAfterMainReturns(String mode, TransportMode transport) throws Exception {
+    List<String> output = runProbe(mode, transport, null);
+    assertThat(output).contains("DONE").anySatisfy(line -> assertThat(line).startsWith("CONNECTED "));
+  }
+
+  /**
+   * Tether's threads are daemons: a program whose main returns right after close() could cut off the
+   * goodbye still being written. awaitTermination makes it wait: the last emits and the DISCONNECT
+   * reach the server before the JVM exits. Polling: its goodbyes go in requests of their own (over a
+   * WebSocket the server may read the emits together with the DISCONNECT and drop them, as the README
+   * says).
+   */
+  @Test void aProgramThatAwaitsTerminationLosesNothingWhenItExits() throws Exception {
+    String key = "exit-" + java.util.UUID.randomUUID();
+    List<String> output = runProbe("emit-close-wait", TransportMode.POLLING, key);
+    assertThat(output).contains("DONE").doesNotContain("NOT TERMINATED");
+    try (Tether checker = Tether.create()) {
+      Socket check = checker.socket(server.url());
+      check.connect();
+      check.awaitConnected(10, TimeUnit.SECONDS);
+      // the child has exited: what it wrote is all the server will ever get
+      assertThat(check.emitWithAck("flaky-count", key).await(10, TimeUnit.SECONDS).arg(0, Long.class)).isEqualTo(3L);
+    }
+  }
+
+  private List<String> runProbe(String mode, TransportMode transport, String key) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     command.add("-cp");
@@ -62,6 +87,7 @@ class JvmExitTest {
     command.add(server.url());
     command.add(mode);
     command.add(transport.name());
+    if (key != null) command.add(key);
 
     long start = System.nanoTime();
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -84,7 +110,7 @@ class JvmExitTest {
           TimeUnit.NANOSECONDS.toMillis(done - start), TimeUnit.NANOSECONDS.toMillis(exitedAt - done),
           child.exitValue());
       assertThat(child.exitValue()).as("exit code; output: %s", output).isZero();
-      assertThat(output).contains("DONE").anySatisfy(line -> assertThat(line).startsWith("CONNECTED "));
+      return output;
     } finally {
       if (child.isAlive()) {
         child.destroyForcibly();

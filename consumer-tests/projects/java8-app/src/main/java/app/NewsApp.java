@@ -36,6 +36,7 @@ public final class NewsApp {
       System.out.println("done");
     } finally {
       tether.close();
+      tether.awaitTermination(10, TimeUnit.SECONDS); // the goodbye is written before main returns
     }
   }
 

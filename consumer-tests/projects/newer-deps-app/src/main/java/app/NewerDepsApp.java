@@ -5,13 +5,15 @@ import dev.tether.Tether;
 import dev.tether.rx.RxSocket;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /** Connects to the news server (args[0]) with RxSocket, answers the first news with a reply (args[1]), and leaves when stdin closes. */
 public final class NewerDepsApp {
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     System.out.println("okhttp " + okhttp3.OkHttp.VERSION);
     String reply = args.length > 1 ? args[1] : "hello from newer-deps-app";
-    try (Tether tether = Tether.create()) {
+    Tether tether = Tether.create();
+    try {
       Socket socket = tether.socket(args[0]);
       RxSocket rx = RxSocket.from(socket);
       rx.connect()
@@ -27,6 +29,9 @@ public final class NewerDepsApp {
       awaitStdinClosed(); // the test closes it once the server has logged the reply
       socket.disconnect();
       System.out.println("done");
+    } finally {
+      tether.close();
+      tether.awaitTermination(10, TimeUnit.SECONDS); // the goodbye is written before main returns
     }
   }
 

@@ -37,6 +37,7 @@ public final class OkHttp4App {
       System.out.println("done");
     } finally {
       tether.close();
+      tether.awaitTermination(10, TimeUnit.SECONDS); // the goodbye is written before main returns
     }
   }
 

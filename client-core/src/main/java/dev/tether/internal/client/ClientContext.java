@@ -56,7 +56,8 @@ public final class ClientContext {
     authExecutor.execute(task);
   }
 
-  boolean isDelivering() {
+  /** True on a thread that is running a Tether listener (blocking there would deadlock). */
+  public boolean isDelivering() {
     return Boolean.TRUE.equals(delivering.get());
   }
 

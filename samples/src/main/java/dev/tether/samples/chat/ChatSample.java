@@ -1,5 +1,6 @@
 package dev.tether.samples.chat;
 
+import dev.tether.samples.Shutdown;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
@@ -103,7 +104,7 @@ public final class ChatSample {
       }
       return new ChatSample(tether, url, options, out).session(in);
     } finally {
-      tether.close(); // disconnects both namespaces and stops Tether's threads
+      Shutdown.close(tether); // disconnects both namespaces and stops Tether's threads
       if (server != null) {
         server.close();
       }

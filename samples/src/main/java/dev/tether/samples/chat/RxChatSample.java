@@ -1,5 +1,6 @@
 package dev.tether.samples.chat;
 
+import dev.tether.samples.Shutdown;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.tether.ConnectError;
@@ -152,7 +153,7 @@ public final class RxChatSample implements Callable<Integer> {
       return 1;
     } finally {
       subscriptions.dispose(); // removes every listener registered by the display streams
-      tether.close();
+      Shutdown.close(tether);
       if (server != null) {
         server.close();
       }

@@ -1,5 +1,6 @@
 package dev.tether.samples.load;
 
+import dev.tether.samples.Shutdown;
 import dev.tether.SocketOptions;
 import dev.tether.Tether;
 import dev.tether.Transport;
@@ -99,7 +100,7 @@ final class LoadRun {
     try {
       return run.execute();
     } finally {
-      run.tether.close(); // disconnects whatever is left, stops Tether's threads
+      Shutdown.close(run.tether); // disconnects whatever is left, waits for the goodbyes
       run.timer.shutdownNow();
     }
   }

@@ -1,5 +1,6 @@
 package dev.tether.samples.news;
 
+import dev.tether.samples.Shutdown;
 import dev.tether.ConnectError;
 import dev.tether.Dialect;
 import dev.tether.Socket;
@@ -165,7 +166,7 @@ public final class NewsSample implements Callable<Integer> {
       disconnected.await(5, TimeUnit.SECONDS);
       return 0;
     } finally {
-      tether.close(); // stops every Tether thread
+      Shutdown.close(tether); // stops every Tether thread
     }
   }
 }

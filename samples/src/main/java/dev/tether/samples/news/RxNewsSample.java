@@ -1,5 +1,6 @@
 package dev.tether.samples.news;
 
+import dev.tether.samples.Shutdown;
 import dev.tether.Socket;
 import dev.tether.Tether;
 import dev.tether.rx.RxSocket;
@@ -66,7 +67,7 @@ public final class RxNewsSample implements Callable<Integer> {
       System.out.println("done");
       return 0;
     } finally {
-      tether.close();
+      Shutdown.close(tether);
       if (server != null) server.close();
     }
   }

@@ -1,5 +1,6 @@
 package dev.tether.samples.ws;
 
+import dev.tether.samples.Shutdown;
 import dev.tether.Envelope;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
@@ -94,7 +95,7 @@ public final class WsEnvelopeSample implements Callable<Integer> {
       socket.disconnect(); // a normal close (1000); no reconnection
       return 0;
     } finally {
-      tether.close();
+      Shutdown.close(tether);
     }
   }
 }

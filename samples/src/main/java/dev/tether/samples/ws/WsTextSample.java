@@ -1,5 +1,6 @@
 package dev.tether.samples.ws;
 
+import dev.tether.samples.Shutdown;
 import dev.tether.Envelope;
 import dev.tether.Socket;
 import dev.tether.SocketOptions;
@@ -109,7 +110,7 @@ public final class WsTextSample implements Callable<Integer> {
       disconnected.await(5, TimeUnit.SECONDS);
       return 0;
     } finally {
-      tether.close();
+      Shutdown.close(tether);
     }
   }
 }

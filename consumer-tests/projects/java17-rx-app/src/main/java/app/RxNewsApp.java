@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /** Connects to the news server (args[0]) with RxSocket, answers the first news with a reply (args[1]), and leaves when stdin closes. */
 public final class RxNewsApp {
   public static void main(String[] args) throws IOException, InterruptedException {
-    String reply = args.length > 1 ? args[1] : "hello from java17-rx-app";
+    System.out.println("okhttp " + okhttp3.OkHttp.VERSION); // which OkHttp this build resolved
+    String reply = args.length > 1 ? args[1] : "hello from a Tether consumer";
     Tether tether = Tether.create();
     try {
       Socket socket = tether.socket(args[0]);

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NewsApp {
   public static void main(String[] args) throws Exception {
-    String reply = args.length > 1 ? args[1] : "hello from java8-app";
+    System.out.println("okhttp " + okhttp3.OkHttp.VERSION); // which OkHttp this build resolved
+    String reply = args.length > 1 ? args[1] : "hello from a Tether consumer";
     Tether tether = Tether.create();
     try {
       Socket socket = tether.socket(args[0]);

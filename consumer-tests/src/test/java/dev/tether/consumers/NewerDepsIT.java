@@ -30,7 +30,7 @@ class NewerDepsIT {
         .filteredOn(name -> name.startsWith("okhttp")).containsExactly("okhttp-jvm-5.5.1.jar");
     assertThat(duplicateClasses(app.classpath())).as("classes found in more than one jar").isEmpty();
 
-    Consumers.Exchange run = assertNewsExchange(plus(app.classes(), app.classpath()), "app.NewerDepsApp", "newer-deps-app");
+    Consumers.Exchange run = assertNewsExchange(plus(app.classes(), app.classpath()), "app.RxNewsApp", "newer-deps-app");
     assertThat(run.output()).contains("okhttp 5.5.1");
   }
 

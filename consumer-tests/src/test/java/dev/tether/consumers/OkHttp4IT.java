@@ -28,7 +28,7 @@ class OkHttp4IT {
     assertThat(jars).contains("okhttp-4.12.0.jar", "okio-jvm-3.6.0.jar")
         .noneMatch(name -> name.startsWith("okhttp-jvm-"));
 
-    Exchange exchange = assertNewsExchange(plus(app.classes(), app.classpath()), "app.OkHttp4App", "okhttp4-app");
+    Exchange exchange = assertNewsExchange(plus(app.classes(), app.classpath()), "app.NewsApp", "okhttp4-app");
     assertThat(exchange.output()).contains("okhttp 4.12.0");
     assertThat(exchange.serverLines()).as("the server saw the client's disconnect")
         .anyMatch(line -> line.startsWith("disconnected " + exchange.socketId() + ": "));
